@@ -157,3 +157,11 @@ func (t *Tx) InsertID(ctx context.Context, query string, args ...any) (int64, er
 	err := t.QueryRow(ctx, query+" RETURNING id", args...).Scan(&id)
 	return id, err
 }
+
+// NotFound maps sql.ErrNoRows to ErrNotFound and leaves other errors alone.
+func NotFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

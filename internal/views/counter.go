@@ -1,0 +1,149 @@
+// Package views counts article reads: one per reader per article per day,
+// buffered in memory and flushed to the database as deltas every second.
+package views
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lede-news/lede/internal/db"
+)
+
+type seenKey struct {
+	article int64
+	reader  uint64
+}
+
+// Counter is safe for concurrent use. The reader identity is a hash of the
+// address and user agent under a random salt that lives only in memory and
+// changes every day, so no raw address is stored and yesterday's hashes
+// cannot be linked to today's.
+type Counter struct {
+	db  *db.DB
+	log *slog.Logger
+	now func() time.Time
+
+	mu       sync.Mutex
+	day      string
+	salt     [32]byte
+	seen     map[seenKey]struct{}
+	pending  map[dayArticle]int64 // not yet sent to the database
+	inflight map[dayArticle]int64 // being written now
+	clicks   map[string]int64
+	base     map[int64]int64 // totals last read from the database
+	synced   int64           // unix time of the last totals refresh
+
+	version atomic.Uint64 // changes whenever a shown total may have changed
+}
+
+type dayArticle struct {
+	day     string
+	article int64
+}
+
+// New returns a counter over d. Call Load before serving and Run to flush.
+func New(d *db.DB, log *slog.Logger) *Counter {
+	return &Counter{db: d, log: log, now: time.Now,
+		seen: map[seenKey]struct{}{}, pending: map[dayArticle]int64{}, clicks: map[string]int64{}, base: map[int64]int64{}}
+}
+
+// Count records a read of article by reader (see Reader), unless this reader
+// was already counted for it today. It reports whether the view counted.
+func (c *Counter) Count(article int64, addr, userAgent string) bool {
+	now := c.now().UTC()
+	day := now.Format(time.DateOnly)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if day != c.day {
+		c.day = day
+		rand.Read(c.salt[:])
+		clear(c.seen)
+	}
+	k := seenKey{article, c.reader(addr, userAgent)}
+	if _, ok := c.seen[k]; ok {
+		return false
+	}
+	c.seen[k] = struct{}{}
+	c.pending[dayArticle{day, article}]++
+	c.version.Add(1)
+	return true
+}
+
+func (c *Counter) reader(addr, ua string) uint64 {
+	h := sha256.New()
+	h.Write(c.salt[:])
+	h.Write([]byte(addr))
+	h.Write([]byte{0})
+	h.Write([]byte(ua))
+	var sum [sha256.Size]byte
+	return binary.LittleEndian.Uint64(h.Sum(sum[:0]))
+}
+
+// Click records a visit through a short link.
+func (c *Counter) Click(code string) {
+	c.mu.Lock()
+	c.clicks[code]++
+	c.mu.Unlock()
+}
+
+// Total is the article's count as readers should see it: the database's
+// total plus what this node has not written yet.
+func (c *Counter) Total(article int64) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.base[article]
+	for k, v := range c.pending {
+		if k.article == article {
+			n += v
+		}
+	}
+	for k, v := range c.inflight {
+		if k.article == article {
+			n += v
+		}
+	}
+	return n
+}
+
+// Version changes whenever a total may have changed; a page cache compares
+// it to decide whether a rendered count may be out of date.
+func (c *Counter) Version() uint64 { return c.version.Load() }
+
+// Load reads every total from the database.
+func (c *Counter) Load(ctx context.Context) error {
+	totals, err := c.readTotals(ctx, 0)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.base = totals
+	c.synced = c.now().Unix()
+	c.mu.Unlock()
+	c.version.Add(1)
+	return nil
+}
+
+// Run flushes every interval until ctx ends, then flushes once more.
+func (c *Counter) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			if err := c.Flush(context.WithoutCancel(ctx)); err != nil {
+				c.log.Error("views: final flush", "err", err)
+			}
+			return
+		case <-t.C:
+			if err := c.Flush(ctx); err != nil {
+				c.log.Warn("views: flush failed, keeping counts for the next try", "err", err)
+			}
+		}
+	}
+}
