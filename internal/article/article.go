@@ -127,7 +127,7 @@ func (q Query) where() (string, []any) {
 		args = append(args, q.AuthorID)
 	}
 	if q.TopOnly {
-		conds = append(conds, "a.top = 1")
+		conds = append(conds, "a.top")
 	}
 	if q.IDs != nil {
 		conds = append(conds, "a.id IN ("+db.Placeholders(max(len(q.IDs), 1))+")")

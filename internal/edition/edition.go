@@ -78,7 +78,7 @@ func (s *Store) Sections(ctx context.Context) ([]Section, error) {
 // Upsert creates or updates an edition by code and returns its id.
 func Upsert(ctx context.Context, tx *db.Tx, e Edition) (int64, error) {
 	if e.Default {
-		if _, err := tx.Exec(ctx, `UPDATE editions SET is_default = 0 WHERE code <> ?`, e.Code); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE editions SET is_default = FALSE WHERE code <> ?`, e.Code); err != nil {
 			return 0, fmt.Errorf("edition: upsert %s: %w", e.Code, err)
 		}
 	}

@@ -8,7 +8,7 @@ CREATE TABLE editions (
     timezone TEXT NOT NULL,
     tagline TEXT NOT NULL DEFAULT '',
     conduct_md TEXT NOT NULL DEFAULT '',
-    is_default INTEGER NOT NULL DEFAULT 0
+    is_default BOOLEAN NOT NULL DEFAULT FALSE
 );
 
 CREATE TABLE sections (
@@ -25,7 +25,7 @@ CREATE TABLE authors (
     slug TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     bio_json TEXT NOT NULL DEFAULT '{}',
-    agency INTEGER NOT NULL DEFAULT 0,
+    agency BOOLEAN NOT NULL DEFAULT FALSE,
     photo TEXT NOT NULL DEFAULT ''
 );
 
@@ -51,7 +51,7 @@ CREATE TABLE articles (
     body_html TEXT NOT NULL,
     dateline TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL DEFAULT 'published',
-    top INTEGER NOT NULL DEFAULT 0,
+    top BOOLEAN NOT NULL DEFAULT FALSE,
     published_at BIGINT NOT NULL,
     updated_at BIGINT,
     modified_at BIGINT NOT NULL,
@@ -146,3 +146,4 @@ CREATE TABLE changes (
     tag TEXT NOT NULL,
     at BIGINT NOT NULL
 );
+CREATE INDEX changes_at ON changes (at);
