@@ -1,0 +1,182 @@
+// Package pagecache keeps rendered pages in memory, fully prepared for
+// writing: body bytes in identity, gzip and brotli encodings and every
+// header value, so a hit costs a map lookup and a write.
+package pagecache
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// Page is a prepared response. Its fields do not change after Prepare, except
+// the count version, which is atomic.
+type Page struct {
+	Status    int
+	Tags      []string // invalidation tags: "article:12", "section:3"…
+	ArticleID int64    // set on article pages: their reads are counted
+	Count     int64    // the view count rendered into the body
+	Created   time.Time
+	Expires   time.Time // zero: until invalidated
+
+	countVersion atomic.Uint64
+
+	body, gz, br         []byte
+	etag                 []string
+	ct, clID, clGz, clBr []string
+	header               http.Header // extra headers (security, cache-control)
+}
+
+var (
+	encGzip       = []string{"gzip"}
+	encBr         = []string{"br"}
+	varyEncoding  = []string{"Accept-Encoding"}
+	cacheControl  = []string{"public, max-age=0, s-maxage=10, stale-while-revalidate=30"}
+	noStore       = []string{"no-store"}
+	cacheTTLShort = []string{"public, max-age=0, s-maxage=5"}
+)
+
+// Options describe a page to prepare.
+type Options struct {
+	Status      int
+	ContentType string
+	Tags        []string
+	ArticleID   int64
+	Count       int64
+	TTL         time.Duration // 0: until invalidated
+	Header      http.Header   // added to every response
+	NoStore     bool          // private or error pages: no shared caching
+}
+
+// Prepare compresses body once in each encoding and computes its ETag.
+func Prepare(body []byte, o Options) *Page {
+	if o.Status == 0 {
+		o.Status = http.StatusOK
+	}
+	if o.ContentType == "" {
+		o.ContentType = "text/html; charset=utf-8"
+	}
+	sum := sha256.Sum256(body)
+	p := &Page{
+		Status: o.Status, Tags: o.Tags, ArticleID: o.ArticleID, Count: o.Count, Created: time.Now(),
+		body: body, gz: gzipBytes(body), br: brotliBytes(body),
+		etag: []string{`W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`},
+		ct:   []string{o.ContentType},
+	}
+	p.clID = []string{strconv.Itoa(len(p.body))}
+	p.clGz = []string{strconv.Itoa(len(p.gz))}
+	p.clBr = []string{strconv.Itoa(len(p.br))}
+	if o.TTL > 0 {
+		p.Expires = p.Created.Add(o.TTL)
+	}
+	p.header = http.Header{}
+	for k, v := range o.Header {
+		p.header[k] = v
+	}
+	switch {
+	case o.NoStore:
+		p.header["Cache-Control"] = noStore
+	case o.Status != http.StatusOK:
+		p.header["Cache-Control"] = cacheTTLShort
+	default:
+		p.header["Cache-Control"] = cacheControl
+	}
+	return p
+}
+
+// Body returns the uncompressed body.
+func (p *Page) Body() []byte { return p.body }
+
+// CountVersion is the counter version the page's count was last checked at.
+func (p *Page) CountVersion() uint64 { return p.countVersion.Load() }
+
+// SetCountVersion records that the count was checked at version v.
+func (p *Page) SetCountVersion(v uint64) { p.countVersion.Store(v) }
+
+// Expired reports whether a page with a TTL is past it.
+func (p *Page) Expired(now time.Time) bool { return !p.Expires.IsZero() && now.After(p.Expires) }
+
+// Write sends the page, or 304 when the client has it.
+func (p *Page) Write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range p.header {
+		h[k] = v
+	}
+	h["Etag"] = p.etag
+	h["Vary"] = varyEncoding
+	h["Content-Type"] = p.ct
+	if p.Status == http.StatusOK {
+		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, p.etag[0]) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	body, cl := p.body, p.clID
+	switch ae := r.Header.Get("Accept-Encoding"); {
+	case accepts(ae, "br"):
+		body, cl = p.br, p.clBr
+		h["Content-Encoding"] = encBr
+	case accepts(ae, "gzip"):
+		body, cl = p.gz, p.clGz
+		h["Content-Encoding"] = encGzip
+	}
+	h["Content-Length"] = cl
+	w.WriteHeader(p.Status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// accepts reports whether an Accept-Encoding value allows enc (q=0 refuses).
+func accepts(ae, enc string) bool {
+	for ae != "" {
+		var part string
+		part, ae, _ = strings.Cut(ae, ",")
+		name, params, _ := strings.Cut(part, ";")
+		if strings.TrimSpace(name) != enc {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		return params != "q=0" && params != "q=0.0" && params != "q=0.00" && params != "q=0.000"
+	}
+	return false
+}
+
+func etagMatch(header, etag string) bool {
+	if header == "*" {
+		return true
+	}
+	for header != "" {
+		var t string
+		t, header, _ = strings.Cut(header, ",")
+		t = strings.TrimSpace(t)
+		if t == etag || "W/"+t == etag || t == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
+}
+
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func brotliBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	bw := brotli.NewWriterLevel(&buf, 6)
+	bw.Write(b)
+	bw.Close()
+	return buf.Bytes()
+}
