@@ -146,3 +146,23 @@ func (c *Cache) Refresh(key string, fn func() (*Page, error)) {
 		}
 	}()
 }
+
+// Replace renders key again now with fn, sharing the render with concurrent
+// callers, and stores the result.
+func (c *Cache) Replace(key string, fn func() (*Page, error)) (*Page, error) {
+	v, err, _ := c.flight.Do("replace:"+key, func() (any, error) {
+		c.mu.RLock()
+		gen := c.gen
+		c.mu.RUnlock()
+		p, err := fn()
+		if err != nil {
+			return nil, err
+		}
+		c.put(key, p, gen)
+		return p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Page), nil
+}

@@ -27,6 +27,10 @@ type Page struct {
 	Created   time.Time
 	Expires   time.Time // zero: until invalidated
 
+	// Rerender makes a fresh copy of the page: from the database for lists,
+	// from the kept page model with a new count for articles.
+	Rerender func() (*Page, error)
+
 	countVersion atomic.Uint64
 
 	body, gz, br         []byte
@@ -54,6 +58,7 @@ type Options struct {
 	TTL         time.Duration // 0: until invalidated
 	Header      http.Header   // added to every response
 	NoStore     bool          // private or error pages: no shared caching
+	Rerender    func() (*Page, error)
 }
 
 // Prepare compresses body once in each encoding and computes its ETag.
@@ -69,7 +74,7 @@ func Prepare(body []byte, o Options) *Page {
 		Status: o.Status, Tags: o.Tags, ArticleID: o.ArticleID, Count: o.Count, Created: time.Now(),
 		body: body, gz: gzipBytes(body), br: brotliBytes(body),
 		etag: []string{`W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`},
-		ct:   []string{o.ContentType},
+		ct:   []string{o.ContentType}, Rerender: o.Rerender,
 	}
 	p.clID = []string{strconv.Itoa(len(p.body))}
 	p.clGz = []string{strconv.Itoa(len(p.gz))}

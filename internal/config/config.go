@@ -1,0 +1,152 @@
+// Package config reads Lede's settings from flags, each falling back to a
+// LEDE_* environment variable, then to a default that gives a working site.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/lede-news/lede/internal/views"
+)
+
+// Config is every operator setting. Editorial settings live in the database.
+type Config struct {
+	Addr           string
+	Data           string
+	DB             string
+	BaseURL        string
+	TrustedProxies views.Proxies
+	Demo           bool
+	Dev            bool
+	CachePages     int
+	LogLevel       slog.Level
+	LogFormat      string
+}
+
+// option is one row of the settings table.
+type option struct {
+	name, env, def, usage string
+	secret                bool
+}
+
+// Options is the table of settings, printed by `lede config`.
+var Options = []option{
+	{name: "addr", env: "LEDE_ADDR", def: "127.0.0.1:8080", usage: "address to listen on"},
+	{name: "data", env: "LEDE_DATA", def: "./data", usage: "data folder (SQLite database, mail, media)"},
+	{name: "db", env: "LEDE_DB", def: "", usage: "database: postgres://… URL, or empty for SQLite in the data folder", secret: true},
+	{name: "base-url", env: "LEDE_BASE_URL", def: "", usage: "public URL of the site, for canonical and short links (default: http://localhost:PORT)"},
+	{name: "trusted-proxies", env: "LEDE_TRUSTED_PROXIES", def: "", usage: "comma-separated addresses or CIDRs whose X-Forwarded-For is believed"},
+	{name: "demo", env: "LEDE_DEMO", def: "true", usage: "load the demo newsroom into an empty database on start"},
+	{name: "dev", env: "LEDE_DEV", def: "false", usage: "read templates and static files from disk on every request"},
+	{name: "cache-pages", env: "LEDE_CACHE_PAGES", def: "20000", usage: "most pages kept in the in-memory page cache"},
+	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
+	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
+}
+
+// Parse reads args (after the command name) and the environment. It returns
+// the remaining arguments.
+func Parse(cmd string, args []string, stderr io.Writer) (Config, []string, error) {
+	fs := flag.NewFlagSet("lede "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := map[string]*string{}
+	for _, o := range Options {
+		def := o.def
+		if v, ok := os.LookupEnv(o.env); ok {
+			def = v
+		}
+		vals[o.name] = fs.String(o.name, def, o.usage+" ($"+o.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	c, err := build(vals)
+	return c, fs.Args(), err
+}
+
+func build(v map[string]*string) (Config, error) {
+	var errs []error
+	c := Config{Addr: *v["addr"], Data: *v["data"], DB: *v["db"], BaseURL: strings.TrimRight(*v["base-url"], "/"), LogFormat: *v["log-format"]}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: must be host:port, e.g. 127.0.0.1:8080", c.Addr))
+	}
+	if c.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" || host == "127.0.0.1" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+		errs = append(errs, fmt.Errorf("base-url %q: must be http(s)://host[:port] with no path", c.BaseURL))
+	}
+	if c.Data == "" {
+		errs = append(errs, errors.New("data: must not be empty"))
+	}
+	if c.DB == "" {
+		c.DB = filepath.Join(c.Data, "lede.db")
+	}
+	if c.TrustedProxies, err = views.ParseProxies(*v["trusted-proxies"]); err != nil {
+		errs = append(errs, fmt.Errorf("trusted-proxies: %w", err))
+	}
+	if c.Demo, err = strconv.ParseBool(*v["demo"]); err != nil {
+		errs = append(errs, fmt.Errorf("demo %q: must be true or false", *v["demo"]))
+	}
+	if c.Dev, err = strconv.ParseBool(*v["dev"]); err != nil {
+		errs = append(errs, fmt.Errorf("dev %q: must be true or false", *v["dev"]))
+	}
+	if c.CachePages, err = strconv.Atoi(*v["cache-pages"]); err != nil || c.CachePages < 1 {
+		errs = append(errs, fmt.Errorf("cache-pages %q: must be a positive number", *v["cache-pages"]))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(*v["log-level"])); err != nil {
+		errs = append(errs, fmt.Errorf("log-level %q: must be debug, info, warn or error", *v["log-level"]))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format %q: must be text or json", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+// Logger builds the process logger from the settings.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Print writes the settings table with the values in effect, secrets
+// redacted.
+func Print(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FLAG\tENV\tDEFAULT\tVALUE\tDESCRIPTION")
+	for _, o := range Options {
+		val := os.Getenv(o.env)
+		if o.secret && val != "" {
+			val = Redact(val)
+		}
+		fmt.Fprintf(tw, "--%s\t%s\t%s\t%s\t%s\n", o.name, o.env, o.def, val, o.usage)
+	}
+	tw.Flush()
+}
+
+// Redact hides the password of a database URL.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

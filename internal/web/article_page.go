@@ -1,0 +1,183 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/lede-news/lede/internal/article"
+	"github.com/lede-news/lede/internal/edition"
+	"github.com/lede-news/lede/internal/i18n"
+	"github.com/lede-news/lede/internal/pagecache"
+	"github.com/lede-news/lede/internal/typo"
+)
+
+// renderTimeout bounds a render shared by several waiting readers; it is
+// not tied to one reader's request, which may go away.
+const renderTimeout = 10 * time.Second
+
+// articleTTL bounds how long a node that missed an invalidation can show an
+// old version of an article.
+const articleTTL = 5 * time.Minute
+
+type articleView struct {
+	page
+	Headline, Standfirst, Dateline string
+	SectionName, SectionURL        string
+	Body                           template.HTML
+	Authors, Tags                  []link
+	Related                        []card
+	Translations                   []translation
+	ShortURL                       string
+	Views                          string
+	ViewsN                         int64
+	Published, PublishedISO        string
+	Updated, UpdatedISO            string
+	ConductURL, SubscribeURL       string
+}
+
+type link struct{ Name, URL string }
+
+type translation struct{ Lang, Language, Headline, URL string }
+
+func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, e *ed, sec *edition.Section, slug string) error {
+	key := "/" + e.Code + "/" + sec.Slug + "/" + slug
+	if p := h.Cache.Get(key); p != nil && !p.Expired(time.Now()) && r.URL.Path == key {
+		h.fresh(r, key, p).Write(w, r)
+		return nil
+	}
+	a, err := h.articles.Published(r.Context(), e.ID, slug)
+	if err != nil {
+		return err
+	}
+	if a.SectionID != sec.ID || r.URL.Path != key {
+		if u := h.site.Load().articleURL(a); u != "" {
+			http.Redirect(w, r, u, http.StatusMovedPermanently)
+			return nil
+		}
+		return errNotFound
+	}
+	if r.Method == http.MethodGet {
+		h.count(r, a.ID) // before rendering, so the reader's own read is shown
+	}
+	p, err := h.Cache.Render(key, func() (*pagecache.Page, error) {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), renderTimeout)
+		defer cancel()
+		return h.renderArticle(ctx, e, a)
+	})
+	if err != nil {
+		return err
+	}
+	p.Write(w, r)
+	return nil
+}
+
+// renderArticle gathers everything the page shows, then renders it. The
+// gathered view is kept by the page so a new view count costs a template
+// execution, not queries.
+func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (*pagecache.Page, error) {
+	a, err := h.articles.ByID(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	s := h.site.Load()
+	sec := e.sectionsID[a.SectionID]
+	path := s.articleURL(a)
+	v := articleView{
+		page:        h.base(e, typo.Text(e.Lang, a.Headline), path),
+		Headline:    typo.Text(e.Lang, a.Headline),
+		Standfirst:  typo.Text(e.Lang, a.Standfirst),
+		Dateline:    a.Dateline,
+		SectionName: sec.Name, SectionURL: "/" + e.Code + "/" + sec.Slug,
+		Body:         template.HTML(a.BodyHTML), // rendered and sanitised on save
+		ShortURL:     h.BaseURL + "/s/" + a.Shortcode,
+		Published:    e.T.DateTime(a.PublishedAt.In(e.Loc)),
+		PublishedISO: a.PublishedAt.Format(time.RFC3339),
+		ConductURL:   "/" + e.Code + "/conduct",
+		SubscribeURL: "/" + e.Code + "/subscribe",
+	}
+	v.Description = v.Standfirst
+	v.CurrentSection = sec.ID
+	if !a.UpdatedAt.IsZero() {
+		v.Updated = e.T.DateTime(a.UpdatedAt.In(e.Loc))
+		v.UpdatedISO = a.UpdatedAt.Format(time.RFC3339)
+	}
+	tags := []string{"article:" + itoa(a.ID)}
+
+	bylines, err := h.authors.ForArticles(ctx, []int64{a.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, au := range bylines[a.ID] {
+		v.Authors = append(v.Authors, link{au.Name, "/" + e.Code + "/authors/" + au.Slug})
+		tags = append(tags, "author:"+itoa(au.ID))
+	}
+	tagsOf, err := h.tags.ForArticles(ctx, []int64{a.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tagsOf[a.ID] {
+		v.Tags = append(v.Tags, link{typo.Text(e.Lang, t.Label()), "/" + e.Code + "/tags/" + t.Slug})
+	}
+	if h.Related != nil {
+		ids, err := h.Related.For(ctx, a.ID, 5)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := h.articles.List(ctx, article.Query{IDs: ids, Limit: len(ids) + 1})
+		if err != nil {
+			return nil, err
+		}
+		byID := map[int64]article.Article{}
+		for _, x := range rel {
+			byID[x.ID] = x
+		}
+		var ordered []article.Article
+		for _, id := range ids {
+			if x, ok := byID[id]; ok {
+				ordered = append(ordered, x)
+				tags = append(tags, "article:"+itoa(id))
+			}
+		}
+		if v.Related, err = h.cards(ctx, e, ordered, false); err != nil {
+			return nil, err
+		}
+	}
+	trs, err := h.articles.Translations(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range trs {
+		te := s.byID(t.EditionID)
+		if te == nil {
+			continue
+		}
+		u := s.articleURL(t)
+		v.Translations = append(v.Translations, translation{Lang: te.Lang, Language: i18n.For(te.Lang).T("language_name"),
+			Headline: typo.Text(te.Lang, t.Headline), URL: u})
+		v.Alternates = append(v.Alternates, alternate{te.Lang, h.BaseURL + u})
+		tags = append(tags, "article:"+itoa(t.ID))
+	}
+	if len(v.Alternates) > 0 {
+		v.Alternates = append(v.Alternates, alternate{e.Lang, v.Canonical})
+	}
+
+	var render func(count int64) (*pagecache.Page, error)
+	render = func(count int64) (*pagecache.Page, error) {
+		view := v
+		view.ViewsN, view.Views = count, e.T.Number(count)
+		body, err := h.tmpl.render("article", view)
+		if err != nil {
+			return nil, err
+		}
+		return pagecache.Prepare(body, pagecache.Options{
+			Tags: tags, ArticleID: a.ID, Count: count, TTL: articleTTL, Header: pageHeader,
+			Rerender: func() (*pagecache.Page, error) { return render(h.Views.Total(a.ID)) },
+		}), nil
+	}
+	return render(h.Views.Total(a.ID))
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"net/http"
+)
+
+// routes lists every route. Paths under an edition share two patterns and
+// are told apart in the handler, because the stdlib mux refuses patterns
+// like /s/{code} and /{ed}/conduct that overlap without one being more
+// specific.
+func (h *Handler) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /{$}", h.wrap(h.root))
+	m.HandleFunc("GET /healthz", h.health)
+	m.HandleFunc("GET /s/{code}", h.wrap(h.shortlink))
+	m.HandleFunc("GET /{ed}/{$}", h.wrap(h.home))
+	m.HandleFunc("GET /{ed}", h.wrap(h.editionRedirect))
+	m.HandleFunc("GET /{ed}/{name}", h.wrap(h.editionPage))
+	m.HandleFunc("GET /{ed}/{a}/{b}", h.wrap(h.deepPage))
+	m.HandleFunc("GET /", h.wrap(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
+	return m
+}
+
+// edition returns the edition named by the {ed} path value.
+func (h *Handler) edition(r *http.Request) (*ed, error) {
+	e := h.site.Load().byCode[r.PathValue("ed")]
+	if e == nil {
+		return nil, errNotFound
+	}
+	return e, nil
+}
+
+func (h *Handler) editionPage(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.edition(r)
+	if err != nil {
+		return err
+	}
+	switch name := r.PathValue("name"); name {
+	case "conduct":
+		return h.conduct(w, r, e)
+	case "subscribe":
+		return h.subscribe(w, r, e)
+	default:
+		sec := e.Section(name)
+		if sec == nil {
+			return errNotFound
+		}
+		return h.sectionPage(w, r, e, sec)
+	}
+}
+
+func (h *Handler) deepPage(w http.ResponseWriter, r *http.Request) error {
+	if r.PathValue("ed") == "static" {
+		r.SetPathValue("hash", r.PathValue("a"))
+		r.SetPathValue("file", r.PathValue("b"))
+		return h.static(w, r)
+	}
+	e, err := h.edition(r)
+	if err != nil {
+		return err
+	}
+	a, b := r.PathValue("a"), r.PathValue("b")
+	switch a {
+	case "tags":
+		return h.tagPage(w, r, e, b)
+	case "authors":
+		return h.authorPage(w, r, e, b)
+	}
+	sec := e.Section(a)
+	if sec == nil {
+		return errNotFound
+	}
+	return h.articlePage(w, r, e, sec, b)
+}
+
+func (h *Handler) root(w http.ResponseWriter, r *http.Request) error {
+	e := h.site.Load().preferred(r.Header.Get("Accept-Language"))
+	if e == nil {
+		return errNotFound
+	}
+	w.Header().Set("Vary", "Accept-Language")
+	http.Redirect(w, r, "/"+e.Code+"/", http.StatusFound)
+	return nil
+}
+
+func (h *Handler) editionRedirect(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.edition(r)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/"+e.Code+"/", http.StatusMovedPermanently)
+	return nil
+}
+
+func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := h.DB.R.PingContext(r.Context()); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
