@@ -30,7 +30,8 @@ type Counter struct {
 	now func() time.Time
 
 	mu       sync.Mutex
-	day      string
+	day      string // UTC day of unixDay, as stored
+	unixDay  int64
 	salt     [32]byte
 	seen     map[seenKey]struct{}
 	pending  map[dayArticle]int64 // not yet sent to the database
@@ -53,15 +54,18 @@ func New(d *db.DB, log *slog.Logger) *Counter {
 		seen: map[seenKey]struct{}{}, pending: map[dayArticle]int64{}, clicks: map[string]int64{}, base: map[int64]int64{}}
 }
 
-// Count records a read of article by reader (see Reader), unless this reader
-// was already counted for it today. It reports whether the view counted.
-func (c *Counter) Count(article int64, addr, userAgent string) bool {
-	now := c.now().UTC()
-	day := now.Format(time.DateOnly)
+// Count records a read of article by the reader with this address and user
+// agent, unless that reader was already seen on it today. skip, called only
+// for a reader not yet seen (the costly check stays off the path of repeat
+// requests), tells robots and prefetches apart: they are remembered but not
+// counted. It reports whether the view counted.
+func (c *Counter) Count(article int64, addr, userAgent string, skip func() bool) bool {
+	unixDay := c.now().Unix() / 86400
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if day != c.day {
-		c.day = day
+	if unixDay != c.unixDay {
+		c.unixDay = unixDay
+		c.day = time.Unix(unixDay*86400, 0).UTC().Format(time.DateOnly)
 		rand.Read(c.salt[:])
 		clear(c.seen)
 	}
@@ -70,7 +74,10 @@ func (c *Counter) Count(article int64, addr, userAgent string) bool {
 		return false
 	}
 	c.seen[k] = struct{}{}
-	c.pending[dayArticle{day, article}]++
+	if skip != nil && skip() {
+		return false
+	}
+	c.pending[dayArticle{c.day, article}]++
 	c.version.Add(1)
 	return true
 }

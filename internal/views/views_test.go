@@ -45,14 +45,14 @@ func TestCountOncePerReaderPerDay(t *testing.T) {
 		day := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 		c.now = func() time.Time { return day }
 
-		if !c.Count(id, "192.0.2.1", chrome) {
+		if !c.Count(id, "192.0.2.1", chrome, nil) {
 			t.Fatal("first read did not count")
 		}
-		if c.Count(id, "192.0.2.1", chrome) {
+		if c.Count(id, "192.0.2.1", chrome, nil) {
 			t.Fatal("second read by the same reader counted")
 		}
-		c.Count(id, "192.0.2.2", chrome)
-		c.Count(id, "192.0.2.1", chrome+" Edg/130") // another browser on the same address is another reader
+		c.Count(id, "192.0.2.2", chrome, nil)
+		c.Count(id, "192.0.2.1", chrome+" Edg/130", nil) // another browser on the same address is another reader
 		if got := c.Total(id); got != 3 {
 			t.Fatalf("Total before flush = %d, want 3", got)
 		}
@@ -64,7 +64,7 @@ func TestCountOncePerReaderPerDay(t *testing.T) {
 		}
 
 		day = day.Add(24 * time.Hour)
-		if !c.Count(id, "192.0.2.1", chrome) {
+		if !c.Count(id, "192.0.2.1", chrome, nil) {
 			t.Fatal("the same reader the next day did not count")
 		}
 		if err := c.Flush(ctx); err != nil {
@@ -81,8 +81,8 @@ func TestCountOncePerReaderPerDay(t *testing.T) {
 			t.Fatalf("Total on another node = %d, want 4", got)
 		}
 		// Deltas from two nodes add up.
-		c2.Count(id, "198.51.100.7", chrome)
-		c.Count(id, "198.51.100.8", chrome)
+		c2.Count(id, "198.51.100.7", chrome, nil)
+		c.Count(id, "198.51.100.8", chrome, nil)
 		if err := c2.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestFlushFailureKeepsCounts(t *testing.T) {
 	d := testdb.SQLite(t)
 	id := seedArticle(t, d)
 	c := New(d, slog.Default())
-	c.Count(id, "192.0.2.1", chrome)
+	c.Count(id, "192.0.2.1", chrome, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := c.Flush(ctx); err == nil {
@@ -174,5 +174,20 @@ func TestClientAddr(t *testing.T) {
 	}
 	if _, err := ParseProxies("not-an-ip"); err == nil {
 		t.Fatal("bad proxy accepted")
+	}
+}
+
+func TestSkippedReadersAreNotCounted(t *testing.T) {
+	c := New(testdb.SQLite(t), slog.Default())
+	calls := 0
+	bot := func() bool { calls++; return true }
+	if c.Count(1, "192.0.2.1", "Googlebot", bot) || c.Count(1, "192.0.2.1", "Googlebot", bot) {
+		t.Fatal("a robot counted")
+	}
+	if calls != 1 {
+		t.Fatalf("robot check ran %d times, want once per reader and day", calls)
+	}
+	if c.Total(1) != 0 {
+		t.Fatal("robot read in the total")
 	}
 }

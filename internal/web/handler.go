@@ -143,8 +143,5 @@ func (h *Handler) fresh(r *http.Request, key string, p *pagecache.Page) *pagecac
 
 // count records a read unless the request comes from a robot or a prefetch.
 func (h *Handler) count(r *http.Request, articleID int64) {
-	if views.IsBot(r) {
-		return
-	}
-	h.Views.Count(articleID, h.Proxies.ClientAddr(r), r.UserAgent())
+	h.Views.Count(articleID, h.Proxies.ClientAddr(r), r.UserAgent(), func() bool { return views.IsBot(r) })
 }
