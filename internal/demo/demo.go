@@ -32,11 +32,12 @@ func Empty(ctx context.Context, d *db.DB) (bool, error) {
 // Records returns the demo records with their dates moved so that the
 // newest article was published an hour before now.
 func Records(now time.Time) ([]byte, error) {
-	names, err := fs.Glob(files, "*.ndjson")
+	names, err := fs.Glob(files, "articles-*.ndjson")
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(names) // base.ndjson first, then articles-*.ndjson
+	sort.Strings(names)
+	names = append([]string{"base.ndjson"}, names...) // editions, sections and authors come first
 	var recs []importer.Record
 	for _, n := range names {
 		b, err := files.ReadFile(n)
