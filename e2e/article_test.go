@@ -53,7 +53,7 @@ func TestArticlePage(t *testing.T) {
 		"button.copy":        "Copier",
 	}
 	for sel, want := range texts {
-		got := run(t, ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+		got := run(t, ctx, chromedp.TextContent(chromedp.CSS(sel), chromedp.NodeVisible)) // the DOM text, before CSS upper-cases headings
 		if strings.TrimSpace(got) == "" || !strings.Contains(got, want) {
 			t.Errorf("%s: text %q, want it visible and containing %q", sel, got, want)
 		}
