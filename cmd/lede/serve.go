@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/lede-news/lede/internal/changes"
+	"github.com/lede-news/lede/internal/config"
+	"github.com/lede-news/lede/internal/db"
+	"github.com/lede-news/lede/internal/demo"
+	"github.com/lede-news/lede/internal/importer"
+	"github.com/lede-news/lede/internal/pagecache"
+	"github.com/lede-news/lede/internal/related"
+	"github.com/lede-news/lede/internal/views"
+	"github.com/lede-news/lede/internal/web"
+)
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	log.Info("database open", "engine", d.Dialect.String(), "dsn", config.Redact(d.DSN))
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("migrated", "applied", applied)
+	}
+	rel := &related.Store{DB: d}
+	if cfg.Demo {
+		if empty, err := demo.Empty(ctx, d); err != nil {
+			return err
+		} else if empty {
+			start := time.Now()
+			res, err := demo.Load(ctx, &importer.Importer{DB: d, Related: rel, Log: log}, time.Now())
+			if err != nil {
+				return fmt.Errorf("demo content: %w", err)
+			}
+			log.Info("demo content loaded", "records", res.Created, "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
+
+	counter := views.New(d, log)
+	if err := counter.Load(ctx); err != nil {
+		return err
+	}
+	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Views: counter, Cache: pagecache.New(cfg.CachePages),
+		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev})
+	if err != nil {
+		return err
+	}
+
+	// Background work stops after the server has drained, so the views of
+	// the last requests are in the final flush.
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { counter.Run(bg, time.Second); close(done) }()
+	poller := &changes.Poller{DB: d, Log: log, Apply: func(tags []string) { h.Invalidate(bg, tags) }}
+	go poller.Run(bg, 500*time.Millisecond)
+	go prune(bg, d, log)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		stopBG()
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.BaseURL)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopBG()
+	<-done
+	log.Info("stopped", "views_flushed", true)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+func prune(ctx context.Context, d *db.DB, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := changes.Prune(ctx, d); err != nil {
+				log.Warn("prune changes", "err", err)
+			}
+		}
+	}
+}
