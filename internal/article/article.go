@@ -103,6 +103,7 @@ type Query struct {
 	AuthorID  int64
 	TopOnly   bool
 	IDs       []int64 // when set, only these, in any order
+	WithBody  bool    // also load the body (feeds)
 	Limit     int
 	Offset    int
 }
@@ -146,7 +147,11 @@ func (s *Store) List(ctx context.Context, q Query) ([]Article, error) {
 	if limit <= 0 {
 		limit = 20
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+listCols+` FROM articles a WHERE `+where+
+	sel := listCols
+	if q.WithBody {
+		sel = cols
+	}
+	rows, err := s.DB.Query(ctx, `SELECT `+sel+` FROM articles a WHERE `+where+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("article: list: %w", err)

@@ -20,7 +20,9 @@ type Edition struct {
 	Tagline   string
 	ConductMD string
 	Default   bool
-	Loc       *time.Location
+	// FeedFullText puts whole articles in feeds; otherwise their standfirst.
+	FeedFullText bool
+	Loc          *time.Location
 }
 
 // Section is a rubrique of one edition.
@@ -37,7 +39,7 @@ type Store struct{ DB *db.DB }
 
 // All returns every edition, the default first.
 func (s *Store) All(ctx context.Context) ([]Edition, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, code, name, lang, timezone, tagline, conduct_md, is_default
+	rows, err := s.DB.Query(ctx, `SELECT id, code, name, lang, timezone, tagline, conduct_md, is_default, feed_full_text
 		FROM editions ORDER BY is_default DESC, code`)
 	if err != nil {
 		return nil, fmt.Errorf("edition: list: %w", err)
@@ -46,7 +48,7 @@ func (s *Store) All(ctx context.Context) ([]Edition, error) {
 	var out []Edition
 	for rows.Next() {
 		var e Edition
-		if err := rows.Scan(&e.ID, &e.Code, &e.Name, &e.Lang, &e.Timezone, &e.Tagline, &e.ConductMD, &e.Default); err != nil {
+		if err := rows.Scan(&e.ID, &e.Code, &e.Name, &e.Lang, &e.Timezone, &e.Tagline, &e.ConductMD, &e.Default, &e.FeedFullText); err != nil {
 			return nil, fmt.Errorf("edition: list: %w", err)
 		}
 		if e.Loc, err = time.LoadLocation(e.Timezone); err != nil {
@@ -82,11 +84,12 @@ func Upsert(ctx context.Context, tx *db.Tx, e Edition) (int64, error) {
 			return 0, fmt.Errorf("edition: upsert %s: %w", e.Code, err)
 		}
 	}
-	id, err := tx.InsertID(ctx, `INSERT INTO editions (code, name, lang, timezone, tagline, conduct_md, is_default)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+	id, err := tx.InsertID(ctx, `INSERT INTO editions (code, name, lang, timezone, tagline, conduct_md, is_default, feed_full_text)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (code) DO UPDATE SET name = excluded.name, lang = excluded.lang, timezone = excluded.timezone,
-			tagline = excluded.tagline, conduct_md = excluded.conduct_md, is_default = excluded.is_default`,
-		e.Code, e.Name, e.Lang, e.Timezone, e.Tagline, e.ConductMD, e.Default)
+			tagline = excluded.tagline, conduct_md = excluded.conduct_md, is_default = excluded.is_default,
+			feed_full_text = excluded.feed_full_text`,
+		e.Code, e.Name, e.Lang, e.Timezone, e.Tagline, e.ConductMD, e.Default, e.FeedFullText)
 	if err != nil {
 		return 0, fmt.Errorf("edition: upsert %s: %w", e.Code, err)
 	}

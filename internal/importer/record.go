@@ -29,6 +29,8 @@ type Record struct {
 	Tagline  string `json:"tagline,omitempty"`
 	Conduct  string `json:"conduct,omitempty"`
 	Default  bool   `json:"default,omitempty"`
+	// FeedSummary makes the edition's feeds carry standfirsts, not full text.
+	FeedSummary bool `json:"feed_summary,omitempty"`
 
 	// section, tag, article
 	Edition  string `json:"edition,omitempty"`

@@ -64,13 +64,13 @@ func rowText(ctx context.Context, tx *db.Tx, query string, args ...any) (string,
 }
 
 func writeEdition(ctx context.Context, tx *db.Tx, r *Record) (outcome, error) {
-	const q = `SELECT name || '|' || lang || '|' || timezone || '|' || tagline || '|' || conduct_md || '|' || is_default FROM editions WHERE code = ?`
+	const q = `SELECT name || '|' || lang || '|' || timezone || '|' || tagline || '|' || conduct_md || '|' || is_default || '|' || feed_full_text FROM editions WHERE code = ?`
 	before, found, err := rowText(ctx, tx, q, r.Code)
 	if err != nil {
 		return unchanged, err
 	}
 	if _, err := edition.Upsert(ctx, tx, edition.Edition{Code: r.Code, Name: r.Name, Lang: r.Lang,
-		Timezone: r.Timezone, Tagline: r.Tagline, ConductMD: r.Conduct, Default: r.Default}); err != nil {
+		Timezone: r.Timezone, Tagline: r.Tagline, ConductMD: r.Conduct, Default: r.Default, FeedFullText: !r.FeedSummary}); err != nil {
 		return unchanged, err
 	}
 	after, _, err := rowText(ctx, tx, q, r.Code)

@@ -126,3 +126,27 @@ func TestWriteEncodingsAndConditionalGet(t *testing.T) {
 		t.Fatalf("If-None-Match with another ETag = %d", res.StatusCode)
 	}
 }
+
+func TestIfModifiedSince(t *testing.T) {
+	mod := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	p := Prepare([]byte("<rss/>"), Options{LastModified: mod})
+	get := func(ims string) int {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("If-Modified-Since", ims)
+		w := httptest.NewRecorder()
+		p.Write(w, r)
+		if w.Header().Get("Last-Modified") != mod.Format(http.TimeFormat) {
+			t.Fatalf("Last-Modified = %q", w.Header().Get("Last-Modified"))
+		}
+		return w.Code
+	}
+	if c := get(mod.Format(http.TimeFormat)); c != 304 {
+		t.Errorf("same time = %d", c)
+	}
+	if c := get(mod.Add(-time.Hour).Format(http.TimeFormat)); c != 200 {
+		t.Errorf("older copy = %d", c)
+	}
+	if c := get("garbage"); c != 200 {
+		t.Errorf("bad date = %d", c)
+	}
+}

@@ -35,6 +35,8 @@ type Page struct {
 
 	body, gz, br         []byte
 	etag                 []string
+	lastMod              []string
+	lastModTime          time.Time
 	ct, clID, clGz, clBr []string
 	header               http.Header // extra headers (security, cache-control)
 }
@@ -59,6 +61,8 @@ type Options struct {
 	Header      http.Header   // added to every response
 	NoStore     bool          // private or error pages: no shared caching
 	Rerender    func() (*Page, error)
+	// LastModified, when set, is sent and compared with If-Modified-Since.
+	LastModified time.Time
 }
 
 // Prepare compresses body once in each encoding and computes its ETag.
@@ -79,6 +83,10 @@ func Prepare(body []byte, o Options) *Page {
 	p.clID = []string{strconv.Itoa(len(p.body))}
 	p.clGz = []string{strconv.Itoa(len(p.gz))}
 	p.clBr = []string{strconv.Itoa(len(p.br))}
+	if !o.LastModified.IsZero() {
+		p.lastModTime = o.LastModified.UTC().Truncate(time.Second)
+		p.lastMod = []string{p.lastModTime.Format(http.TimeFormat)}
+	}
 	if o.TTL > 0 {
 		p.Expires = p.Created.Add(o.TTL)
 	}
@@ -118,11 +126,12 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request) {
 	h["Etag"] = p.etag
 	h["Vary"] = varyEncoding
 	h["Content-Type"] = p.ct
-	if p.Status == http.StatusOK {
-		if inm := r.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, p.etag[0]) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
+	if p.lastMod != nil {
+		h["Last-Modified"] = p.lastMod
+	}
+	if p.Status == http.StatusOK && p.notModified(r) {
+		w.WriteHeader(http.StatusNotModified)
+		return
 	}
 	body, cl := p.body, p.clID
 	switch ae := r.Header.Get("Accept-Encoding"); {
@@ -138,6 +147,19 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// notModified applies RFC 9110's order: If-None-Match when present,
+// otherwise If-Modified-Since.
+func (p *Page) notModified(r *http.Request) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return etagMatch(inm, p.etag[0])
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" && p.lastMod != nil {
+		t, err := http.ParseTime(ims)
+		return err == nil && !p.lastModTime.After(t)
+	}
+	return false
 }
 
 // accepts reports whether an Accept-Encoding value allows enc (q=0 refuses).

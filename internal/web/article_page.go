@@ -100,6 +100,7 @@ func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (
 	}
 	v.Description = v.Standfirst
 	v.CurrentSection = sec.ID
+	v.Feeds = append(v.Feeds, feedLinks(e.Name+" – "+sec.Name, "/"+e.Code+"/"+sec.Slug)...)
 	if !a.UpdatedAt.IsZero() {
 		v.Updated = e.T.DateTime(a.UpdatedAt.In(e.Loc))
 		v.UpdatedISO = a.UpdatedAt.Format(time.RFC3339)

@@ -29,33 +29,53 @@ type list struct {
 	section                       int64
 }
 
-func (h *Handler) sectionPage(w http.ResponseWriter, r *http.Request, e *ed, sec *edition.Section) error {
-	return h.listPage(w, r, e, list{path: "/" + e.Code + "/" + sec.Slug, tag: "section:" + itoa(sec.ID),
-		query: article.Query{EditionID: e.ID, SectionID: sec.ID}, heading: sec.Name, section: sec.ID})
+func sectionList(e *ed, sec *edition.Section) list {
+	return list{path: "/" + e.Code + "/" + sec.Slug, tag: "section:" + itoa(sec.ID),
+		query: article.Query{EditionID: e.ID, SectionID: sec.ID}, heading: sec.Name, section: sec.ID}
 }
 
-func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request, e *ed, slug string) error {
-	t, err := h.tags.BySlug(r.Context(), e.ID, slug)
+func (h *Handler) tagList(ctx context.Context, e *ed, slug string) (list, error) {
+	t, err := h.tags.BySlug(ctx, e.ID, slug)
 	if err != nil {
-		return err
+		return list{}, err
 	}
-	return h.listPage(w, r, e, list{path: "/" + e.Code + "/tags/" + t.Slug, tag: "tag:" + itoa(t.ID),
+	return list{path: "/" + e.Code + "/tags/" + t.Slug, tag: "tag:" + itoa(t.ID),
 		query:  article.Query{EditionID: e.ID, TagID: t.ID},
-		kicker: e.T.T("tag_page"), heading: typo.Text(e.Lang, t.Label()), intro: typo.Text(e.Lang, t.Description)})
+		kicker: e.T.T("tag_page"), heading: typo.Text(e.Lang, t.Label()), intro: typo.Text(e.Lang, t.Description)}, nil
 }
 
-func (h *Handler) authorPage(w http.ResponseWriter, r *http.Request, e *ed, slug string) error {
-	a, err := h.authors.BySlug(r.Context(), slug)
+func (h *Handler) authorList(ctx context.Context, e *ed, slug string) (list, error) {
+	a, err := h.authors.BySlug(ctx, slug)
 	if err != nil {
-		return err
+		return list{}, err
 	}
 	kicker := e.T.T("author_page")
 	if a.Agency {
 		kicker = e.T.T("agency")
 	}
-	return h.listPage(w, r, e, list{path: "/" + e.Code + "/authors/" + a.Slug, tag: "author:" + itoa(a.ID),
+	return list{path: "/" + e.Code + "/authors/" + a.Slug, tag: "author:" + itoa(a.ID),
 		query:  article.Query{EditionID: e.ID, AuthorID: a.ID},
-		kicker: kicker, heading: a.Name, intro: typo.Text(e.Lang, a.BioFor(e.Lang)), photo: a.Photo})
+		kicker: kicker, heading: a.Name, intro: typo.Text(e.Lang, a.BioFor(e.Lang)), photo: a.Photo}, nil
+}
+
+func (h *Handler) sectionPage(w http.ResponseWriter, r *http.Request, e *ed, sec *edition.Section) error {
+	return h.listPage(w, r, e, sectionList(e, sec))
+}
+
+func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request, e *ed, slug string) error {
+	l, err := h.tagList(r.Context(), e, slug)
+	if err != nil {
+		return err
+	}
+	return h.listPage(w, r, e, l)
+}
+
+func (h *Handler) authorPage(w http.ResponseWriter, r *http.Request, e *ed, slug string) error {
+	l, err := h.authorList(r.Context(), e, slug)
+	if err != nil {
+		return err
+	}
+	return h.listPage(w, r, e, l)
 }
 
 // listPage serves page ?page=N of a list, newest first. Only the page
@@ -100,6 +120,7 @@ func (h *Handler) renderList(ctx context.Context, e *ed, l list, n int) (*pageca
 	v := listView{page: h.base(e, l.heading, canonical), Kicker: l.kicker, Heading: l.heading, Intro: l.intro, Photo: l.photo, PageN: n}
 	v.Description = l.intro
 	v.CurrentSection = l.section
+	v.Feeds = append(feedLinks(l.heading, l.path), v.Feeds...)
 	if v.Items, err = h.cards(ctx, e, items, true); err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ type page struct {
 	Canonical      string
 	Robots         string
 	Alternates     []alternate
+	Feeds          []feedLink // autodiscovery
 	Editions       []*ed
 	CurrentSection int64
 }
@@ -46,7 +47,8 @@ func (h *Handler) base(e *ed, title, path string) page {
 	if title != e.Name {
 		title += " – " + e.Name
 	}
-	return page{Ed: e, T: e.T, Lang: e.Lang, Title: title, Canonical: h.BaseURL + path, Editions: h.site.Load().editions}
+	return page{Ed: e, T: e.T, Lang: e.Lang, Title: title, Canonical: h.BaseURL + path, Editions: h.site.Load().editions,
+		Feeds: feedLinks(e.Name, "/"+e.Code)}
 }
 
 // card is an article in a list.

@@ -17,6 +17,7 @@ func (h *Handler) routes() *http.ServeMux {
 	m.HandleFunc("GET /{ed}", h.wrap(h.editionRedirect))
 	m.HandleFunc("GET /{ed}/{name}", h.wrap(h.editionPage))
 	m.HandleFunc("GET /{ed}/{a}/{b}", h.wrap(h.deepPage))
+	m.HandleFunc("GET /{ed}/{a}/{b}/{file}", h.wrap(h.listFeed))
 	m.HandleFunc("GET /", h.wrap(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
 	return m
 }
@@ -41,6 +42,9 @@ func (h *Handler) editionPage(w http.ResponseWriter, r *http.Request) error {
 	case "subscribe":
 		return h.subscribe(w, r, e)
 	default:
+		if isFeed(name) {
+			return h.feedPage(w, r, e, editionList(e), name)
+		}
 		sec := e.Section(name)
 		if sec == nil {
 			return errNotFound
@@ -70,7 +74,31 @@ func (h *Handler) deepPage(w http.ResponseWriter, r *http.Request) error {
 	if sec == nil {
 		return errNotFound
 	}
+	if isFeed(b) {
+		return h.feedPage(w, r, e, sectionList(e, sec), b)
+	}
 	return h.articlePage(w, r, e, sec, b)
+}
+
+// listFeed serves /{ed}/tags/{slug}/{file} and /{ed}/authors/{slug}/{file}.
+func (h *Handler) listFeed(w http.ResponseWriter, r *http.Request) error {
+	e, err := h.edition(r)
+	if err != nil {
+		return err
+	}
+	var l list
+	switch r.PathValue("a") {
+	case "tags":
+		l, err = h.tagList(r.Context(), e, r.PathValue("b"))
+	case "authors":
+		l, err = h.authorList(r.Context(), e, r.PathValue("b"))
+	default:
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return h.feedPage(w, r, e, l, r.PathValue("file"))
 }
 
 func (h *Handler) root(w http.ResponseWriter, r *http.Request) error {

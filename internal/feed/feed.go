@@ -1,0 +1,48 @@
+// Package feed writes a list of articles as RSS 2.0, Atom (RFC 4287) and
+// JSON Feed 1.1. It knows nothing of HTTP or the database: the web package
+// fills a Feed and picks the format.
+package feed
+
+import "time"
+
+// Feed is a channel: an edition, a section, a tag or an author.
+type Feed struct {
+	ID          string // stable IRI, e.g. tag:example.org,2026:/fr/defense
+	Title       string
+	Description string
+	Lang        string
+	HomeURL     string // the HTML page of the list
+	FeedURL     string // this feed
+	Updated     time.Time
+	Items       []Item
+}
+
+// Item is one article.
+type Item struct {
+	ID          string // stable across edits: built from the article id
+	URL         string
+	Title       string
+	Summary     string // plain text
+	ContentHTML string // empty when the feed gives summaries only
+	Published   time.Time
+	Updated     time.Time
+	Authors     []Person
+	Tags        []string
+}
+
+// Person is a byline.
+type Person struct{ Name, URL string }
+
+// Latest is the newest publication or update among the items.
+func (f *Feed) Latest() time.Time {
+	var t time.Time
+	for _, it := range f.Items {
+		if it.Updated.After(t) {
+			t = it.Updated
+		}
+		if it.Published.After(t) {
+			t = it.Published
+		}
+	}
+	return t
+}
