@@ -102,8 +102,9 @@ type Query struct {
 	TagID     int64
 	AuthorID  int64
 	TopOnly   bool
-	IDs       []int64 // when set, only these, in any order
-	WithBody  bool    // also load the body (feeds)
+	IDs       []int64   // when set, only these, in any order
+	WithBody  bool      // also load the body (feeds)
+	From, To  time.Time // published in [From, To) when set
 	Limit     int
 	Offset    int
 }
@@ -126,6 +127,14 @@ func (q Query) where() (string, []any) {
 	if q.AuthorID != 0 {
 		conds = append(conds, "a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)")
 		args = append(args, q.AuthorID)
+	}
+	if !q.From.IsZero() {
+		conds = append(conds, "a.published_at >= ?")
+		args = append(args, q.From.Unix())
+	}
+	if !q.To.IsZero() {
+		conds = append(conds, "a.published_at < ?")
+		args = append(args, q.To.Unix())
 	}
 	if q.TopOnly {
 		conds = append(conds, "a.top")
@@ -197,6 +206,25 @@ func (s *Store) Translations(ctx context.Context, a Article) ([]Article, error) 
 			return nil, fmt.Errorf("article: translations of %d: %w", a.ID, err)
 		}
 		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// FirstPublished returns, per edition, the time of its oldest published
+// article.
+func (s *Store) FirstPublished(ctx context.Context) (map[int64]time.Time, error) {
+	rows, err := s.DB.Query(ctx, `SELECT edition_id, min(published_at) FROM articles WHERE status = 'published' GROUP BY edition_id`)
+	if err != nil {
+		return nil, fmt.Errorf("article: first published: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var ed, t int64
+		if err := rows.Scan(&ed, &t); err != nil {
+			return nil, fmt.Errorf("article: first published: %w", err)
+		}
+		out[ed] = time.Unix(t, 0).UTC()
 	}
 	return out, rows.Err()
 }

@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/lede-news/lede/internal/article"
+	"github.com/lede-news/lede/internal/author"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/i18n"
 	"github.com/lede-news/lede/internal/pagecache"
+	"github.com/lede-news/lede/internal/tag"
 	"github.com/lede-news/lede/internal/typo"
 )
 
@@ -98,7 +100,7 @@ func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (
 		ConductURL:   "/" + e.Code + "/conduct",
 		SubscribeURL: "/" + e.Code + "/subscribe",
 	}
-	v.Description = v.Standfirst
+	v.describe(v.Standfirst)
 	v.CurrentSection = sec.ID
 	v.Feeds = append(v.Feeds, feedLinks(e.Name+" – "+sec.Name, "/"+e.Code+"/"+sec.Slug)...)
 	if !a.UpdatedAt.IsZero() {
@@ -164,6 +166,7 @@ func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (
 	if len(v.Alternates) > 0 {
 		v.Alternates = append(v.Alternates, alternate{e.Lang, v.Canonical})
 	}
+	h.articleMeta(&v, e, a, bylines[a.ID], tagsOf[a.ID])
 
 	var render func(count int64) (*pagecache.Page, error)
 	render = func(count int64) (*pagecache.Page, error) {
@@ -182,3 +185,41 @@ func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// articleMeta adds the article's OpenGraph tags, its oEmbed discovery link
+// and its schema.org NewsArticle.
+func (h *Handler) articleMeta(v *articleView, e *ed, a article.Article, by []author.Author, tags []tag.Tag) {
+	modified := a.PublishedAt
+	if a.UpdatedAt.After(modified) {
+		modified = a.UpdatedAt
+	}
+	v.Meta = append(v.Meta, meta{Property: "og:type", Content: "article"},
+		meta{Property: "article:published_time", Content: stamp(a.PublishedAt)},
+		meta{Property: "article:modified_time", Content: stamp(modified)},
+		meta{Property: "article:section", Content: v.SectionName})
+	for _, t := range tags {
+		v.Meta = append(v.Meta, meta{Property: "article:tag", Content: t.Name})
+	}
+	v.Feeds = append(v.Feeds, feedLink{Title: v.Headline, Type: "application/json+oembed", URL: oembedURL(h.BaseURL, v.Canonical)})
+	logo, _ := h.assets.URL("favicon.svg")
+	ld := newsArticle{Context: "https://schema.org", Type: "NewsArticle", Headline: v.Headline, Description: v.Standfirst,
+		URL: v.Canonical, MainEntity: v.Canonical, DatePublished: stamp(a.PublishedAt), DateModified: stamp(modified),
+		Publisher:  ldPublisher{Type: "Organization", Name: e.Name, URL: h.BaseURL + "/" + e.Code + "/", Logo: ldImage{"ImageObject", h.BaseURL + logo}},
+		InLanguage: e.Lang, Section: v.SectionName, Free: true, Dateline: a.Dateline}
+	for _, au := range by {
+		kind := "Person"
+		if au.Agency {
+			kind = "Organization"
+		}
+		ld.Author = append(ld.Author, ldThing{kind, au.Name, h.BaseURL + "/" + e.Code + "/authors/" + au.Slug})
+	}
+	for _, t := range tags {
+		ld.Keywords = append(ld.Keywords, t.Name)
+	}
+	for _, alt := range v.Alternates {
+		if alt.URL != v.Canonical {
+			ld.Translations = append(ld.Translations, ldTranslated{"NewsArticle", alt.URL, alt.Lang})
+		}
+	}
+	v.JSONLD = ld
+}

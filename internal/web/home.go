@@ -56,7 +56,8 @@ func (h *Handler) cached(w http.ResponseWriter, r *http.Request, key string, fn 
 
 func (h *Handler) renderHome(ctx context.Context, e *ed) (*pagecache.Page, error) {
 	v := homeView{page: h.base(e, e.Name, "/"+e.Code+"/")}
-	v.Description = e.Tagline
+	v.describe(e.Tagline)
+	v.collectionLD(e.Name)
 	top, err := h.articles.List(ctx, article.Query{EditionID: e.ID, TopOnly: true, Limit: 3})
 	if err != nil {
 		return nil, err

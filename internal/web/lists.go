@@ -118,7 +118,8 @@ func (h *Handler) renderList(ctx context.Context, e *ed, l list, n int) (*pageca
 		canonical += fmt.Sprintf("?page=%d", n)
 	}
 	v := listView{page: h.base(e, l.heading, canonical), Kicker: l.kicker, Heading: l.heading, Intro: l.intro, Photo: l.photo, PageN: n}
-	v.Description = l.intro
+	v.describe(l.intro)
+	v.collectionLD(l.heading)
 	v.CurrentSection = l.section
 	v.Feeds = append(feedLinks(l.heading, l.path), v.Feeds...)
 	if v.Items, err = h.cards(ctx, e, items, true); err != nil {

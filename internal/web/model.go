@@ -37,6 +37,8 @@ type page struct {
 	Robots         string
 	Alternates     []alternate
 	Feeds          []feedLink // autodiscovery
+	Meta           []meta     // OpenGraph and Twitter card
+	JSONLD         any        // schema.org data, written as JSON-LD
 	Editions       []*ed
 	CurrentSection int64
 }
@@ -47,8 +49,27 @@ func (h *Handler) base(e *ed, title, path string) page {
 	if title != e.Name {
 		title += " – " + e.Name
 	}
-	return page{Ed: e, T: e.T, Lang: e.Lang, Title: title, Canonical: h.BaseURL + path, Editions: h.site.Load().editions,
+	p := page{Ed: e, T: e.T, Lang: e.Lang, Title: title, Canonical: h.BaseURL + path, Editions: h.site.Load().editions,
 		Feeds: feedLinks(e.Name, "/"+e.Code)}
+	p.Meta = []meta{{Property: "og:site_name", Content: e.Name}, {Property: "og:locale", Content: ogLocale(e.Lang)},
+		{Property: "og:url", Content: p.Canonical}, {Property: "og:title", Content: title},
+		{Name: "twitter:card", Content: "summary"}, {Name: "twitter:title", Content: title}}
+	return p
+}
+
+// describe sets the page's description in its head and its social cards.
+func (p *page) describe(text string) {
+	p.Description = text
+	if text != "" {
+		p.Meta = append(p.Meta, meta{Property: "og:description", Content: text}, meta{Name: "twitter:description", Content: text})
+	}
+}
+
+// collectionLD marks a list page as a schema.org CollectionPage.
+func (p *page) collectionLD(name string) {
+	p.Meta = append(p.Meta, meta{Property: "og:type", Content: "website"})
+	p.JSONLD = collection{Context: "https://schema.org", Type: "CollectionPage", Name: name,
+		Description: p.Description, URL: p.Canonical, InLanguage: p.Lang}
 }
 
 // card is an article in a list.

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lede-news/lede/internal/article"
+	"github.com/lede-news/lede/internal/pagecache"
+)
+
+// Sitemaps: an index at /sitemap.xml naming one sitemap per edition and
+// month (/sitemaps/fr-2026-11.xml) and a news sitemap of the last 48 hours
+// (/sitemaps/news.xml), per sitemaps.org and Google's news extension.
+
+const sitemapTTL = 5 * time.Minute
+
+var xmlType = "application/xml; charset=utf-8"
+
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 sitemapindex"`
+	Sitemaps []sitemapRef `xml:"sitemap"`
+}
+
+type sitemapRef struct {
+	Loc     string `xml:"loc"`
+	LastMod string `xml:"lastmod,omitempty"`
+}
+
+type urlSet struct {
+	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	XHTML   string       `xml:"xmlns:xhtml,attr,omitempty"`
+	News    string       `xml:"xmlns:news,attr,omitempty"`
+	URLs    []sitemapURL `xml:"url"`
+}
+
+type sitemapURL struct {
+	Loc        string      `xml:"loc"`
+	LastMod    string      `xml:"lastmod,omitempty"`
+	Alternates []xhtmlLink `xml:"xhtml:link"`
+	News       *newsEntry  `xml:"news:news"`
+}
+
+type xhtmlLink struct {
+	Rel      string `xml:"rel,attr"`
+	HrefLang string `xml:"hreflang,attr"`
+	Href     string `xml:"href,attr"`
+}
+
+type newsEntry struct {
+	Publication struct {
+		Name     string `xml:"news:name"`
+		Language string `xml:"news:language"`
+	} `xml:"news:publication"`
+	Date  string `xml:"news:publication_date"`
+	Title string `xml:"news:title"`
+}
+
+func (h *Handler) prepareXML(v any, tags []string, lastMod time.Time) (*pagecache.Page, error) {
+	b, err := xml.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	body := append([]byte(xml.Header), append(b, '\n')...)
+	return pagecache.Prepare(body, pagecache.Options{ContentType: xmlType, Tags: tags, TTL: sitemapTTL,
+		LastModified: lastMod, Header: http.Header{"X-Content-Type-Options": nosniff}}), nil
+}
+
+func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
+	return h.cached(w, r, "/sitemap.xml", func(ctx context.Context) (*pagecache.Page, error) {
+		first, err := h.articles.FirstPublished(ctx)
+		if err != nil {
+			return nil, err
+		}
+		idx := sitemapIndex{Sitemaps: []sitemapRef{{Loc: h.BaseURL + "/sitemaps/news.xml"}}}
+		now := time.Now().UTC()
+		for _, e := range h.site.Load().editions {
+			start, ok := first[e.ID]
+			if !ok {
+				continue
+			}
+			for m := monthOf(now); !m.Before(monthOf(start)); m = m.AddDate(0, -1, 0) {
+				idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: fmt.Sprintf("%s/sitemaps/%s-%s.xml", h.BaseURL, e.Code, m.Format("2006-01"))})
+			}
+		}
+		return h.prepareXML(idx, []string{"site"}, time.Time{})
+	})
+}
+
+func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
+
+// sitemapFile serves /sitemaps/news.xml and /sitemaps/{ed}-{yyyy}-{mm}.xml.
+func (h *Handler) sitemapFile(w http.ResponseWriter, r *http.Request) error {
+	name, ok := strings.CutSuffix(r.PathValue("name"), ".xml")
+	if !ok {
+		return errNotFound
+	}
+	if name == "news" {
+		return h.cached(w, r, r.URL.Path, h.newsSitemap)
+	}
+	code, month, ok := strings.Cut(name, "-")
+	e := h.site.Load().byCode[code]
+	if !ok || e == nil {
+		return errNotFound
+	}
+	start, err := time.Parse("2006-01", month)
+	if err != nil || start.After(time.Now()) || start.Year() < 1990 {
+		return errNotFound
+	}
+	return h.cached(w, r, r.URL.Path, func(ctx context.Context) (*pagecache.Page, error) {
+		return h.monthSitemap(ctx, e, start)
+	})
+}
+
+func (h *Handler) monthSitemap(ctx context.Context, e *ed, start time.Time) (*pagecache.Page, error) {
+	list, err := h.articles.List(ctx, article.Query{EditionID: e.ID, From: start, To: start.AddDate(0, 1, 0), Limit: 50000})
+	if err != nil {
+		return nil, err
+	}
+	set := urlSet{XHTML: "http://www.w3.org/1999/xhtml"}
+	s := h.site.Load()
+	var latest time.Time
+	for _, a := range list {
+		mod := a.PublishedAt
+		if a.UpdatedAt.After(mod) {
+			mod = a.UpdatedAt
+		}
+		if mod.After(latest) {
+			latest = mod
+		}
+		u := sitemapURL{Loc: h.BaseURL + s.articleURL(a), LastMod: mod.Format(time.RFC3339)}
+		trs, err := h.articles.Translations(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		if len(trs) > 0 {
+			u.Alternates = append(u.Alternates, xhtmlLink{"alternate", e.Lang, u.Loc})
+			for _, t := range trs {
+				if te := s.byID(t.EditionID); te != nil {
+					u.Alternates = append(u.Alternates, xhtmlLink{"alternate", te.Lang, h.BaseURL + s.articleURL(t)})
+				}
+			}
+		}
+		set.URLs = append(set.URLs, u)
+	}
+	sort.SliceStable(set.URLs, func(i, j int) bool { return set.URLs[i].Loc < set.URLs[j].Loc })
+	return h.prepareXML(set, []string{"edition:" + itoa(e.ID)}, latest)
+}
+
+func (h *Handler) newsSitemap(ctx context.Context) (*pagecache.Page, error) {
+	set := urlSet{News: "http://www.google.com/schemas/sitemap-news/0.9"}
+	s := h.site.Load()
+	var tags []string
+	for _, e := range s.editions {
+		tags = append(tags, "edition:"+itoa(e.ID))
+		list, err := h.articles.List(ctx, article.Query{EditionID: e.ID, From: time.Now().Add(-48 * time.Hour), Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list {
+			n := &newsEntry{Date: a.PublishedAt.Format(time.RFC3339), Title: a.Headline}
+			n.Publication.Name, n.Publication.Language = e.Name, e.Lang
+			set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + s.articleURL(a), News: n})
+		}
+	}
+	return h.prepareXML(set, tags, time.Time{})
+}
+
+func (h *Handler) robots(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	fmt.Fprintf(w, "User-agent: *\nAllow: /\nDisallow: /s/\n\nSitemap: %s/sitemap.xml\nSitemap: %s/sitemaps/news.xml\n", h.BaseURL, h.BaseURL)
+	return nil
+}
