@@ -158,9 +158,9 @@ func TestOEmbed(t *testing.T) {
 	for q, want := range map[string]int{
 		"url=" + url.QueryEscape("https://evil.example/fr/defense/prorogation-new-start"): 404,
 		"url=" + url.QueryEscape("http://lede.test/fr/defense/nope"):                      404,
-		"url=" + url.QueryEscape(page) + "&format=xml":                                     501,
-		"url=%zz":  400,
-		"":         400,
+		"url=" + url.QueryEscape(page) + "&format=xml":                                    501,
+		"url=%zz": 400,
+		"":        400,
 	} {
 		if c := do(h, "GET", "/oembed?"+q, nil).Code; c != want {
 			t.Errorf("/oembed?%s = %d, want %d", html.EscapeString(q), c, want)
