@@ -30,7 +30,7 @@ func Empty(ctx context.Context, d *db.DB) (bool, error) {
 }
 
 // Records returns the demo records with their dates moved so that the
-// newest article was published an hour before now.
+// newest publication or update happened an hour before now.
 func Records(now time.Time) ([]byte, error) {
 	names, err := fs.Glob(files, "articles-*.ndjson")
 	if err != nil {
@@ -58,8 +58,10 @@ func Records(now time.Time) ([]byte, error) {
 	}
 	var newest time.Time
 	for _, r := range recs {
-		if t, err := time.Parse(time.RFC3339, r.PublishedAt); err == nil && t.After(newest) {
-			newest = t
+		for _, s := range []string{r.PublishedAt, r.UpdatedAt} {
+			if t, err := time.Parse(time.RFC3339, s); err == nil && t.After(newest) {
+				newest = t
+			}
 		}
 	}
 	shift := now.Add(-time.Hour).Sub(newest).Truncate(time.Minute)
