@@ -64,3 +64,13 @@ func (d Dialect) Rebind(q string) string {
 	}
 	return b.String()
 }
+
+// SkipLocked is the row-locking clause for claiming queued work: rows
+// another transaction holds are skipped. SQLite needs none, its single
+// writer already serialises claims.
+func (d Dialect) SkipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
