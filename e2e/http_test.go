@@ -231,3 +231,30 @@ func TestServeOnPostgres(t *testing.T) {
 		t.Fatalf("%s on PostgreSQL answered %d", path, code)
 	}
 }
+
+// An article imported by another process under embargo appears on the
+// running site at its time, on its page and in the edition's latest list.
+func TestEmbargoedArticleAppearsOnTime(t *testing.T) {
+	dir := t.TempDir()
+	s := start(t, dir)
+	get(t, s.URL+"/fr/", readerUA) // the home page is now cached
+	at := time.Now().Add(3 * time.Second).UTC().Truncate(time.Second)
+	file := filepath.Join(dir, "emb.ndjson")
+	os.WriteFile(file, []byte(fmt.Sprintf(`{"type":"article","id":"emb-1","edition":"fr","section":"defense","slug":"sous-embargo","headline":"Annonce sous embargo","body":"Texte.","authors":["claire-duval"],"published_at":%q}`+"\n", at.Format(time.RFC3339))), 0o644)
+	if code, out, errs := lede(t, "", "import", "--data", dir, file); code != 0 {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	if code, _ := get(t, s.URL+"/fr/defense/sous-embargo", readerUA); code != 404 {
+		t.Fatalf("embargoed page answered %d before its time", code)
+	}
+	if _, body := get(t, s.URL+"/fr/feed.xml", readerUA); strings.Contains(body, "Annonce sous embargo") {
+		t.Fatal("embargoed article in the feed")
+	}
+	time.Sleep(time.Until(at) + 1500*time.Millisecond) // job poll and cache invalidation are each under a second
+	if code, _ := get(t, s.URL+"/fr/defense/sous-embargo", readerUA); code != 200 {
+		t.Fatalf("page answered %d after its time", code)
+	}
+	if _, body := get(t, s.URL+"/fr/", readerUA); !strings.Contains(body, "Annonce sous embargo") {
+		t.Fatal("the home page does not list the article after its time")
+	}
+}

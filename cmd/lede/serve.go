@@ -14,7 +14,9 @@ import (
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/demo"
 	"github.com/lede-news/lede/internal/importer"
+	"github.com/lede-news/lede/internal/jobs"
 	"github.com/lede-news/lede/internal/pagecache"
+	"github.com/lede-news/lede/internal/publish"
 	"github.com/lede-news/lede/internal/related"
 	"github.com/lede-news/lede/internal/views"
 	"github.com/lede-news/lede/internal/web"
@@ -66,6 +68,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	poller := &changes.Poller{DB: d, Log: log, Apply: func(tags []string) { h.Invalidate(bg, tags) }}
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)
+	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
+		publish.JobKind: (&publish.Publisher{Related: rel}).Job,
+	}}
+	go runner.Run(bg, 500*time.Millisecond)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 const (
 	StatusDraft     = "draft"
 	StatusPublished = "published"
+	StatusScheduled = "scheduled" // published_at is in the future; a job publishes it
 )
 
 // Article is one story in one edition.

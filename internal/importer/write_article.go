@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/lede-news/lede/internal/article"
 	"github.com/lede-news/lede/internal/author"
-	"github.com/lede-news/lede/internal/changes"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
+	"github.com/lede-news/lede/internal/publish"
 	"github.com/lede-news/lede/internal/shortlink"
 	"github.com/lede-news/lede/internal/tag"
 )
@@ -111,9 +110,9 @@ func (im *Importer) writeArticle(ctx context.Context, tx *db.Tx, r *Record) (out
 		return unchanged, err
 	}
 	hash := hashRecord(r)
-	var id, oldSection int64
+	var id int64
 	var oldHash string
-	err = tx.QueryRow(ctx, `SELECT id, content_hash, section_id FROM articles WHERE external_id = ?`, r.ID).Scan(&id, &oldHash, &oldSection)
+	err = tx.QueryRow(ctx, `SELECT id, content_hash FROM articles WHERE external_id = ?`, r.ID).Scan(&id, &oldHash)
 	found := err == nil
 	if err != nil && !errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return unchanged, err
@@ -130,7 +129,16 @@ func (im *Importer) writeArticle(ctx context.Context, tx *db.Tx, r *Record) (out
 		return unchanged, err
 	}
 
+	var before []string // pages that show the article now may stop showing it
+	if found {
+		if before, err = publish.Tags(ctx, tx, id); err != nil {
+			return unchanged, err
+		}
+	}
 	a := r.Article()
+	if a.PublishedAt.After(time.Now()) {
+		a.Status = article.StatusScheduled // embargoed: invisible until a job publishes it
+	}
 	if a.BodyHTML, err = article.RenderBody(x.lang, a.BodyMD); err != nil {
 		return unchanged, err
 	}
@@ -165,12 +173,13 @@ func (im *Importer) writeArticle(ctx context.Context, tx *db.Tx, r *Record) (out
 	if err := im.writeLinks(ctx, tx, id, x); err != nil {
 		return unchanged, fmt.Errorf("article %s: %w", r.ID, err)
 	}
-	tags, err := im.affected(ctx, tx, id, oldSection, x)
-	if err != nil {
+	if err := (&publish.Publisher{Related: im.Related}).Changed(ctx, tx, id, before); err != nil {
 		return unchanged, fmt.Errorf("article %s: %w", r.ID, err)
 	}
-	if err := changes.Record(ctx, tx, tags...); err != nil {
-		return unchanged, err
+	if a.Status == article.StatusScheduled {
+		if err := publish.Schedule(ctx, tx, id, a.PublishedAt); err != nil {
+			return unchanged, err
+		}
 	}
 	if found {
 		return updated, nil
@@ -214,40 +223,4 @@ func (im *Importer) writeLinks(ctx context.Context, tx *db.Tx, id int64, x resol
 		}
 	}
 	return nil
-}
-
-// affected lists the cache tags of every page that shows the article: its
-// own, its lists, its translations, and the articles whose "Read also"
-// changed.
-func (im *Importer) affected(ctx context.Context, tx *db.Tx, id, oldSection int64, x resolved) ([]string, error) {
-	itoa := func(n int64) string { return strconv.FormatInt(n, 10) }
-	tags := []string{"article:" + itoa(id), "edition:" + itoa(x.edition), "section:" + itoa(x.section)}
-	if oldSection != 0 && oldSection != x.section {
-		tags = append(tags, "section:"+itoa(oldSection))
-	}
-	for _, t := range x.tags {
-		tags = append(tags, "tag:"+itoa(t))
-	}
-	for _, a := range x.authors {
-		tags = append(tags, "author:"+itoa(a))
-	}
-	if x.group != 0 {
-		ids, err := queryIDs(ctx, tx, `SELECT id FROM articles WHERE translation_group = ? AND id <> ?`, x.group, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range ids {
-			tags = append(tags, "article:"+itoa(o))
-		}
-	}
-	if im.Related != nil {
-		touched, err := im.Related.Update(ctx, tx, id)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range touched {
-			tags = append(tags, "article:"+itoa(o))
-		}
-	}
-	return tags, nil
 }
