@@ -38,15 +38,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	rel := &related.Store{DB: d}
 	if cfg.Demo {
-		if empty, err := demo.Empty(ctx, d); err != nil {
-			return err
-		} else if empty {
+		// Nodes starting together: one loads the demo, the others find it there.
+		err := d.Exclusive(ctx, "demo", func() error {
+			empty, err := demo.Empty(ctx, d)
+			if err != nil || !empty {
+				return err
+			}
 			start := time.Now()
 			res, err := demo.Load(ctx, &importer.Importer{DB: d, Related: rel, Log: log}, time.Now())
 			if err != nil {
 				return fmt.Errorf("demo content: %w", err)
 			}
 			log.Info("demo content loaded", "records", res.Created, "took", time.Since(start).Round(time.Millisecond))
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 
