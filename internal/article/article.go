@@ -38,6 +38,7 @@ type Article struct {
 	ModifiedAt       time.Time
 	TranslationGroup int64
 	Shortcode        string
+	Correction       string // a correction note shown to readers
 }
 
 // Store reads articles.
@@ -45,19 +46,19 @@ type Store struct{ DB *db.DB }
 
 const cols = `a.id, COALESCE(a.external_id, ''), a.edition_id, a.section_id, a.slug, a.headline, a.standfirst,
 	a.body_md, a.body_html, a.dateline, a.status, a.top, a.published_at, a.updated_at, a.modified_at,
-	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, '')`
+	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, ''), a.correction`
 
 // listCols leaves out the body, which lists never show.
 const listCols = `a.id, COALESCE(a.external_id, ''), a.edition_id, a.section_id, a.slug, a.headline, a.standfirst,
 	'', '', a.dateline, a.status, a.top, a.published_at, a.updated_at, a.modified_at,
-	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, '')`
+	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, ''), ''`
 
 func scan(sc interface{ Scan(...any) error }) (Article, error) {
 	var a Article
 	var pub, mod int64
 	var upd sql.NullInt64
 	err := sc.Scan(&a.ID, &a.ExternalID, &a.EditionID, &a.SectionID, &a.Slug, &a.Headline, &a.Standfirst,
-		&a.BodyMD, &a.BodyHTML, &a.Dateline, &a.Status, &a.Top, &pub, &upd, &mod, &a.TranslationGroup, &a.Shortcode)
+		&a.BodyMD, &a.BodyHTML, &a.Dateline, &a.Status, &a.Top, &pub, &upd, &mod, &a.TranslationGroup, &a.Shortcode, &a.Correction)
 	a.PublishedAt = time.Unix(pub, 0).UTC()
 	a.ModifiedAt = time.Unix(mod, 0).UTC()
 	if upd.Valid {
@@ -228,4 +229,15 @@ func (s *Store) FirstPublished(ctx context.Context) (map[int64]time.Time, error)
 		out[ed] = time.Unix(t, 0).UTC()
 	}
 	return out, rows.Err()
+}
+
+// ByOldSlug returns the published article that used to be at slug in an
+// edition, so its old URL can redirect.
+func (s *Store) ByOldSlug(ctx context.Context, editionID int64, slug string) (Article, error) {
+	a, err := scan(s.DB.QueryRow(ctx, `SELECT `+cols+` FROM articles a JOIN slug_redirects r ON r.article_id = a.id
+		WHERE r.edition_id = ? AND r.slug = ? AND a.status = 'published'`, editionID, slug))
+	if err != nil {
+		return a, fmt.Errorf("article: old slug %s: %w", slug, db.NotFound(err))
+	}
+	return a, nil
 }

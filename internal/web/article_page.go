@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/lede-news/lede/internal/article"
 	"github.com/lede-news/lede/internal/author"
+	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/i18n"
 	"github.com/lede-news/lede/internal/pagecache"
@@ -36,6 +38,7 @@ type articleView struct {
 	Views                          string
 	ViewsN                         int64
 	Published, PublishedISO        string
+	Correction                     string
 	Updated, UpdatedISO            string
 	ConductURL, SubscribeURL       string
 }
@@ -51,6 +54,12 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, e *ed, sec
 		return nil
 	}
 	a, err := h.articles.Published(r.Context(), e.ID, slug)
+	if errors.Is(err, db.ErrNotFound) {
+		if old, err := h.articles.ByOldSlug(r.Context(), e.ID, slug); err == nil {
+			http.Redirect(w, r, h.site.Load().articleURL(old), http.StatusMovedPermanently)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -92,6 +101,7 @@ func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (
 		Headline:    typo.Text(e.Lang, a.Headline),
 		Standfirst:  typo.Text(e.Lang, a.Standfirst),
 		Dateline:    a.Dateline,
+		Correction:  typo.Text(e.Lang, a.Correction),
 		SectionName: sec.Name, SectionURL: "/" + e.Code + "/" + sec.Slug,
 		Body:         template.HTML(a.BodyHTML), // rendered and sanitised on save
 		ShortURL:     h.BaseURL + "/s/" + a.Shortcode,
