@@ -166,7 +166,7 @@ func writeTag(ctx context.Context, tx *db.Tx, r *Record) (outcome, error) {
 
 // recordArticlesOf invalidates a list page and every article it holds.
 func recordArticlesOf(ctx context.Context, tx *db.Tx, listTag, query string, args ...any) error {
-	ids, err := queryIDs(ctx, tx, query, args...)
+	ids, err := db.IDs(ctx, tx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -175,23 +175,6 @@ func recordArticlesOf(ctx context.Context, tx *db.Tx, listTag, query string, arg
 		tags = append(tags, "article:"+strconv.FormatInt(id, 10))
 	}
 	return changes.Record(ctx, tx, tags...)
-}
-
-func queryIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 func hashRecord(r *Record) string {

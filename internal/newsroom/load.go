@@ -21,28 +21,11 @@ func (n *Newsroom) Load(ctx context.Context, id int64) (Draft, string, error) {
 		return d, "", fmt.Errorf("newsroom: load %d: %w", id, db.NotFound(err))
 	}
 	d.PublishAt = time.Unix(pub, 0).UTC()
-	if d.AuthorIDs, err = ids(ctx, n.DB, `SELECT author_id FROM article_authors WHERE article_id = ? ORDER BY position`, id); err != nil {
+	if d.AuthorIDs, err = db.IDs(ctx, n.DB, `SELECT author_id FROM article_authors WHERE article_id = ? ORDER BY position`, id); err != nil {
 		return d, "", err
 	}
-	if d.TagIDs, err = ids(ctx, n.DB, `SELECT tag_id FROM article_tags WHERE article_id = ? ORDER BY tag_id`, id); err != nil {
+	if d.TagIDs, err = db.IDs(ctx, n.DB, `SELECT tag_id FROM article_tags WHERE article_id = ? ORDER BY tag_id`, id); err != nil {
 		return d, "", err
 	}
 	return d, status, nil
-}
-
-func ids(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }

@@ -124,7 +124,7 @@ func (st *site) exec(id int64, query string, args ...any) []int64 {
 // computed returns an article's stored list, best first.
 func (st *site) computed(id int64) []int64 {
 	st.t.Helper()
-	ids, err := queryIDs(context.Background(), st.d, `SELECT related_id FROM related WHERE article_id = ? ORDER BY score DESC`, id)
+	ids, err := db.IDs(context.Background(), st.d, `SELECT related_id FROM related WHERE article_id = ? ORDER BY score DESC`, id)
 	if err != nil {
 		st.t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ func (s *Store) list(ctx context.Context, id int64, limit int) ([]int64, error) 
 	if err != nil {
 		return nil, db.NotFound(err)
 	}
-	excluded, err := queryIDs(ctx, s.DB, `SELECT other_id FROM related_overrides WHERE article_id = ? AND kind = 'exclude'`, id)
+	excluded, err := db.IDs(ctx, s.DB, `SELECT other_id FROM related_overrides WHERE article_id = ? AND kind = 'exclude'`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -49,13 +49,13 @@ func (s *Store) list(ctx context.Context, id int64, limit int) ([]int64, error) 
 			}
 		}
 	}
-	pins, err := queryIDs(ctx, s.DB, `SELECT o.other_id FROM related_overrides o JOIN articles a ON a.id = o.other_id
+	pins, err := db.IDs(ctx, s.DB, `SELECT o.other_id FROM related_overrides o JOIN articles a ON a.id = o.other_id
 		WHERE o.article_id = ? AND o.kind = 'pin' AND a.status = 'published' ORDER BY o.position, o.other_id`, id)
 	if err != nil {
 		return nil, err
 	}
 	add(pins, limit)
-	computed, err := queryIDs(ctx, s.DB, `SELECT r.related_id FROM related r JOIN articles a ON a.id = r.related_id
+	computed, err := db.IDs(ctx, s.DB, `SELECT r.related_id FROM related r JOIN articles a ON a.id = r.related_id
 		WHERE r.article_id = ? AND a.status = 'published' ORDER BY r.score DESC, r.related_id DESC`, id)
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (s *Store) list(ctx context.Context, id int64, limit int) ([]int64, error) 
 		if len(out) >= fill {
 			break
 		}
-		newest, err := queryIDs(ctx, s.DB, `SELECT id FROM articles WHERE `+scope.where+` AND status = 'published'
+		newest, err := db.IDs(ctx, s.DB, `SELECT id FROM articles WHERE `+scope.where+` AND status = 'published'
 			ORDER BY published_at DESC, id DESC LIMIT ?`, scope.arg, fill+len(seen))
 		if err != nil {
 			return nil, err

@@ -14,11 +14,11 @@ import (
 // belongs in (those are refilled). Articles whose editors pinned or excluded
 // d are left alone. It returns the articles whose list changed.
 func offer(ctx context.Context, q db.Querier, d *doc, sc []scored) ([]int64, error) {
-	holders, err := queryIDs(ctx, q, `SELECT article_id FROM related WHERE related_id = ?`, d.id)
+	holders, err := db.IDs(ctx, q, `SELECT article_id FROM related WHERE related_id = ?`, d.id)
 	if err != nil {
 		return nil, fmt.Errorf("offer: %w", err)
 	}
-	refusers, err := queryIDs(ctx, q, `SELECT article_id FROM related_overrides WHERE other_id = ?`, d.id)
+	refusers, err := db.IDs(ctx, q, `SELECT article_id FROM related_overrides WHERE other_id = ?`, d.id)
 	if err != nil {
 		return nil, fmt.Errorf("offer: %w", err)
 	}

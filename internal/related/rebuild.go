@@ -44,7 +44,7 @@ func (s *Store) rebuild(ctx context.Context, progress func(done, total int)) err
 	if err != nil {
 		return err
 	}
-	ids, err := queryIDs(ctx, s.DB, `SELECT id FROM articles WHERE status = 'published' ORDER BY id`)
+	ids, err := db.IDs(ctx, s.DB, `SELECT id FROM articles WHERE status = 'published' ORDER BY id`)
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,10 @@ func loadDoc(ctx context.Context, q db.Querier, id int64) (*doc, error) {
 // loadLinks reads d's tags and the articles editors pinned or excluded.
 func loadLinks(ctx context.Context, q db.Querier, d *doc) error {
 	var err error
-	if d.tags, err = queryIDs(ctx, q, `SELECT tag_id FROM article_tags WHERE article_id = ? ORDER BY tag_id`, d.id); err != nil {
+	if d.tags, err = db.IDs(ctx, q, `SELECT tag_id FROM article_tags WHERE article_id = ? ORDER BY tag_id`, d.id); err != nil {
 		return fmt.Errorf("tags: %w", err)
 	}
-	skip, err := queryIDs(ctx, q, `SELECT other_id FROM related_overrides WHERE article_id = ?`, d.id)
+	skip, err := db.IDs(ctx, q, `SELECT other_id FROM related_overrides WHERE article_id = ?`, d.id)
 	if err != nil {
 		return fmt.Errorf("overrides: %w", err)
 	}

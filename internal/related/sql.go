@@ -1,7 +1,6 @@
 package related
 
 import (
-	"context"
 	"strings"
 
 	"github.com/lede-news/lede/internal/db"
@@ -34,22 +33,4 @@ func inList[T int64 | string](vals []T) (string, []any) {
 func termSet(terms []string) (string, []any) {
 	marks, args := inList(terms)
 	return `SELECT column1 FROM (VALUES (` + strings.ReplaceAll(marks, ", ", "), (") + `)) AS v`, args
-}
-
-// queryIDs reads a single column of ids.
-func queryIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }

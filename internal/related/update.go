@@ -133,7 +133,7 @@ func withdraw(ctx context.Context, q db.Querier, id int64) ([]int64, error) {
 			return nil, fmt.Errorf("term counts: %w", err)
 		}
 	}
-	holders, err := queryIDs(ctx, q, `SELECT article_id FROM related WHERE related_id = ? ORDER BY article_id`, id)
+	holders, err := db.IDs(ctx, q, `SELECT article_id FROM related WHERE related_id = ? ORDER BY article_id`, id)
 	if err != nil {
 		return nil, err
 	}
