@@ -99,3 +99,21 @@ func IDBySlug(ctx context.Context, q db.Querier, slug string) (int64, error) {
 	err := q.QueryRow(ctx, `SELECT id FROM authors WHERE slug = ?`, slug).Scan(&id)
 	return id, db.NotFound(err)
 }
+
+// All lists every author by name, for the editor's byline picker.
+func (s *Store) All(ctx context.Context) ([]Author, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+cols+` FROM authors ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("author: list: %w", err)
+	}
+	defer rows.Close()
+	var out []Author
+	for rows.Next() {
+		a, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("author: list: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
