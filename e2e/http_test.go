@@ -36,8 +36,9 @@ func get(t *testing.T, url, ua string) (int, string) {
 }
 
 var (
-	countRE = regexp.MustCompile(`id="view-count" data-count="(\d+)"`)
-	linkRE  = regexp.MustCompile(`class="card-title"><a href="(/[a-z]+/[a-z0-9-]+/[a-z0-9-]+)"`)
+	regexpShort = regexp.MustCompile(`id="short-url" type="text" readonly value="([^"]+)"`)
+	countRE     = regexp.MustCompile(`id="view-count" data-count="(\d+)"`)
+	linkRE      = regexp.MustCompile(`class="card-title"><a href="(/[a-z]+/[a-z0-9-]+/[a-z0-9-]+)"`)
 )
 
 func firstArticle(t *testing.T, s *server, edition string) string {
@@ -101,7 +102,7 @@ func TestShortLinkOverHTTP(t *testing.T) {
 	s := start(t, "")
 	path := firstArticle(t, s, "en")
 	_, body := get(t, s.URL+path, readerUA)
-	m := regexp.MustCompile(`id="short-url" type="text" readonly value="([^"]+)"`).FindStringSubmatch(body)
+	m := regexpShort.FindStringSubmatch(body)
 	if m == nil || !strings.HasPrefix(m[1], s.URL+"/s/") {
 		t.Fatalf("no short URL on the page")
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/importer"
 	"github.com/lede-news/lede/internal/related"
+	"github.com/lede-news/lede/internal/search"
 )
 
 // importFile loads an NDJSON file. It exits 1 when any record was refused,
@@ -44,7 +45,7 @@ func importFile(ctx context.Context, cfg config.Config, path string, stdin io.Re
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		total++
 	}
-	im := &importer.Importer{DB: d, Related: &related.Store{DB: d}, Log: cfg.Logger(stderr)}
+	im := &importer.Importer{DB: d, Related: &related.Store{DB: d}, Search: search.New(d), Log: cfg.Logger(stderr)}
 	bar := newProgress(stderr, total)
 	im.Progress = bar.set
 	res, err := im.Import(ctx, bytes.NewReader(data))
@@ -66,14 +67,15 @@ func importFile(ctx context.Context, cfg config.Config, path string, stdin io.Re
 
 // progress draws a bar on a terminal and nothing elsewhere.
 type progress struct {
-	w     io.Writer
-	total int
-	tty   bool
-	last  int
+	w           io.Writer
+	total       int
+	tty         bool
+	last        int
+	label, unit string // "importing", "lines"
 }
 
 func newProgress(w io.Writer, total int) *progress {
-	p := &progress{w: w, total: total}
+	p := &progress{w: w, total: total, label: "importing", unit: "lines"}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
 	}
@@ -91,7 +93,7 @@ func (p *progress) set(n int) {
 	p.last = pct
 	const width = 30
 	filled := min(width, n*width/p.total)
-	fmt.Fprintf(p.w, "\rimporting [%s%s] %3d%% %d/%d lines", strings.Repeat("#", filled), strings.Repeat(".", width-filled), pct, n, p.total)
+	fmt.Fprintf(p.w, "\r%s [%s%s] %3d%% %d/%d %s", p.label, strings.Repeat("#", filled), strings.Repeat(".", width-filled), pct, n, p.total, p.unit)
 }
 
 func (p *progress) done() {

@@ -21,6 +21,9 @@ Usage:
   lede serve   [flags]        start the site (migrates the database, loads demo content into an empty one)
   lede migrate [flags]        apply pending database migrations
   lede import  [flags] FILE   load editions, sections, authors, tags and articles from NDJSON (docs/import.md); - reads stdin
+  lede reindex [flags]        rebuild the search index and "Read also" from the published articles
+  lede user    [flags] add --email EMAIL --role ROLE [--name NAME]
+                              create an account, e.g. the first admin (password from the terminal, $LEDE_PASSWORD or stdin)
   lede config                 list the settings, their environment variables and defaults
 
 Run 'lede COMMAND -h' for the flags.
@@ -60,12 +63,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = serve(ctx, cfg, log)
 	case "migrate":
 		err = migrate(ctx, cfg, stdout)
+	case "reindex":
+		err = reindex(ctx, cfg, stdout, stderr)
 	case "import":
 		if len(rest) != 1 {
 			fmt.Fprintln(stderr, "lede import: give one FILE (or - for standard input)")
 			return 2
 		}
 		return importFile(ctx, cfg, rest[0], stdin, stdout, stderr)
+	case "user":
+		return userCmd(ctx, cfg, rest, stdin, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "lede: unknown command %q\n\n%s", cmd, usage)
 		return 2

@@ -9,15 +9,18 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/lede-news/lede/internal/account"
 	"github.com/lede-news/lede/internal/changes"
 	"github.com/lede-news/lede/internal/config"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/demo"
 	"github.com/lede-news/lede/internal/importer"
 	"github.com/lede-news/lede/internal/jobs"
+	"github.com/lede-news/lede/internal/newsroom"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/publish"
 	"github.com/lede-news/lede/internal/related"
+	"github.com/lede-news/lede/internal/search"
 	"github.com/lede-news/lede/internal/views"
 	"github.com/lede-news/lede/internal/web"
 )
@@ -37,6 +40,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("migrated", "applied", applied)
 	}
 	rel := &related.Store{DB: d}
+	srch := search.New(d)
 	if cfg.Demo {
 		// Nodes starting together: one loads the demo, the others find it there.
 		err := d.Exclusive(ctx, "demo", func() error {
@@ -45,7 +49,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				return err
 			}
 			start := time.Now()
-			res, err := demo.Load(ctx, &importer.Importer{DB: d, Related: rel, Log: log}, time.Now())
+			res, err := demo.Load(ctx, &importer.Importer{DB: d, Related: rel, Search: srch, Log: log}, time.Now())
 			if err != nil {
 				return fmt.Errorf("demo content: %w", err)
 			}
@@ -57,13 +61,29 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 	}
 
+	if n, err := srch.Missing(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Warn("search index incomplete: run lede reindex", "articles_missing", n)
+	}
+
 	counter := views.New(d, log)
 	if err := counter.Load(ctx); err != nil {
 		return err
 	}
-	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Views: counter, Cache: pagecache.New(cfg.CachePages),
-		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev})
+	pub := &publish.Publisher{Related: rel, Search: srch}
+	users := &account.Store{DB: d}
+	newsroomUI := &web.AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
+		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}}
+	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Search: srch, Views: counter, Cache: pagecache.New(cfg.CachePages),
+		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI})
 	if err != nil {
+		return err
+	}
+	if token, err := users.NewSetupToken(ctx); err == nil {
+		log.Warn("no administrator yet: create one at the set-up page, or with lede user add",
+			"url", cfg.BaseURL+"/admin/setup?token="+token)
+	} else if !errors.Is(err, account.ErrAdminExists) {
 		return err
 	}
 
@@ -76,7 +96,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
-		publish.JobKind: (&publish.Publisher{Related: rel}).Job,
+		publish.JobKind: pub.Job,
 	}}
 	go runner.Run(bg, 500*time.Millisecond)
 

@@ -155,17 +155,27 @@ func (d *DB) version(ctx context.Context, q rowQuerier) (int, error) {
 }
 
 // CheckSchema reports ErrSchemaTooNew or ErrSchemaOld when the database does
-// not match this binary's migrations.
+// not match this binary's migrations, including one skipped below the
+// newest applied.
 func (d *DB) CheckSchema(ctx context.Context) error {
 	v, err := d.version(ctx, d.R)
 	if err != nil {
 		return err
 	}
-	switch latest := d.LatestVersion(); {
-	case v > latest:
+	latest := d.LatestVersion()
+	if v > latest {
 		return fmt.Errorf("%w (database %d, binary %d)", ErrSchemaTooNew, v, latest)
-	case v < latest:
-		return fmt.Errorf("%w (database %d, binary %d)", ErrSchemaOld, v, latest)
+	}
+	ms, err := migrations(d.Dialect)
+	if err != nil {
+		return err
+	}
+	var applied int
+	if err := d.R.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations").Scan(&applied); err != nil {
+		return fmt.Errorf("db: schema version: %w", err)
+	}
+	if applied < len(ms) {
+		return fmt.Errorf("%w (%d of %d migrations applied)", ErrSchemaOld, applied, len(ms))
 	}
 	return nil
 }

@@ -21,10 +21,17 @@ type relatedUpdater interface {
 	Update(ctx context.Context, tx *db.Tx, articleID int64) ([]int64, error)
 }
 
+// searchIndexer brings an article's search entry in step with it inside
+// the import transaction.
+type searchIndexer interface {
+	Index(ctx context.Context, tx *db.Tx, articleID int64) error
+}
+
 // Importer writes records to the database.
 type Importer struct {
 	DB      *db.DB
 	Related relatedUpdater
+	Search  searchIndexer
 	Log     *slog.Logger
 	// Progress, when set, is called after each line.
 	Progress func(line int)

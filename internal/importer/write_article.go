@@ -173,7 +173,7 @@ func (im *Importer) writeArticle(ctx context.Context, tx *db.Tx, r *Record) (out
 	if err := im.writeLinks(ctx, tx, id, x); err != nil {
 		return unchanged, fmt.Errorf("article %s: %w", r.ID, err)
 	}
-	if err := (&publish.Publisher{Related: im.Related}).Changed(ctx, tx, id, before); err != nil {
+	if err := (&publish.Publisher{Related: im.Related, Search: im.Search}).Changed(ctx, tx, id, before); err != nil {
 		return unchanged, fmt.Errorf("article %s: %w", r.ID, err)
 	}
 	if a.Status == article.StatusScheduled {

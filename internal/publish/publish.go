@@ -23,9 +23,16 @@ type relatedUpdater interface {
 	Update(ctx context.Context, tx *db.Tx, articleID int64) ([]int64, error)
 }
 
+// searchIndexer brings an article's search entry in step with it: indexed
+// when published, taken out otherwise.
+type searchIndexer interface {
+	Index(ctx context.Context, tx *db.Tx, articleID int64) error
+}
+
 // Publisher records the consequences of article changes.
 type Publisher struct {
 	Related relatedUpdater // nil: "Read also" is not maintained (tests)
+	Search  searchIndexer  // nil: no search index (tests)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -81,6 +88,11 @@ func (p *Publisher) Changed(ctx context.Context, tx *db.Tx, id int64, before []s
 		}
 		for _, o := range touched {
 			tags = append(tags, "article:"+itoa(o))
+		}
+	}
+	if p.Search != nil {
+		if err := p.Search.Index(ctx, tx, id); err != nil {
+			return err
 		}
 	}
 	return changes.Record(ctx, tx, dedupe(tags)...)

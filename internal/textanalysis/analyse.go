@@ -34,6 +34,7 @@ type analyser struct {
 	env    *snowballstem.Env
 	word   [maxWord + utf8.UTFMax]byte
 	folded [2 * maxWord]byte
+	tokens []Token // non-nil: collect every word with its span (Tokens)
 }
 
 // run splits text on anything that is not a letter or a digit (so "l’appel"
@@ -41,11 +42,10 @@ type analyser struct {
 // split a word: decomposed "é" stays one word.
 func (a *analyser) run(dst []string, text string) []string {
 	w := a.word[:0]
-	n, digits, long := 0, true, false
+	n, digits, long, start := 0, true, false, 0
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
-			i++
 			switch {
 			case 'a' <= c && c <= 'z':
 				digits = false
@@ -54,10 +54,15 @@ func (a *analyser) run(dst []string, text string) []string {
 				digits = false
 			case '0' <= c && c <= '9':
 			default:
-				dst = a.emit(dst, w, n, digits, long)
+				dst = a.flush(dst, w, n, digits, long, start, i)
 				w, n, digits, long = w[:0], 0, true, false
+				i++
 				continue
 			}
+			if n == 0 {
+				start = i
+			}
+			i++
 			if len(w) < maxWord {
 				w = append(w, c)
 			} else {
@@ -67,12 +72,14 @@ func (a *analyser) run(dst []string, text string) []string {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
 		switch {
 		case r == 'ʼ': // U+02BC, an apostrophe that Unicode files as a letter
-			dst = a.emit(dst, w, n, digits, long)
+			dst = a.flush(dst, w, n, digits, long, start, i)
 			w, n, digits, long = w[:0], 0, true, false
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if n == 0 {
+				start = i
+			}
 			if len(w)+utf8.UTFMax <= maxWord {
 				w = utf8.AppendRune(w, unicode.ToLower(r))
 			} else {
@@ -82,24 +89,42 @@ func (a *analyser) run(dst []string, text string) []string {
 			digits = false
 		case unicode.Is(unicode.Mn, r):
 		default:
-			dst = a.emit(dst, w, n, digits, long)
+			dst = a.flush(dst, w, n, digits, long, start, i)
 			w, n, digits, long = w[:0], 0, true, false
 		}
+		i += size
 	}
-	return a.emit(dst, w, n, digits, long)
+	return a.flush(dst, w, n, digits, long, start, len(text))
 }
 
-// emit appends the term for word w of n runes, unless it is too short, a
-// small number (ages, counts: noise) or a stop word. Stop words are matched
+// flush ends the word w of n runes found at text[start:end]: its term goes
+// to dst, or with its span to a.tokens when the caller asked for tokens.
+func (a *analyser) flush(dst []string, w []byte, n int, digits, long bool, start, end int) []string {
+	if n == 0 {
+		return dst
+	}
+	t := a.term(w, n, digits, long)
+	if a.tokens != nil {
+		a.tokens = append(a.tokens, Token{Term: t, Start: start, End: end})
+		return dst
+	}
+	if t != "" {
+		dst = append(dst, t)
+	}
+	return dst
+}
+
+// term returns the term for word w of n runes, or "" when it is too short,
+// a small number (ages, counts: noise) or a stop word. Stop words are matched
 // folded so "a" drops "à"; the stemmer gets the accented word when its
 // language's rules use accents (French "-ée", Spanish "-ción"). The cache
 // remembers stop words too, as "", so most words cost one map lookup.
-func (a *analyser) emit(dst []string, w []byte, n int, digits, long bool) []string {
+func (a *analyser) term(w []byte, n int, digits, long bool) string {
 	if n < 2 || long || (digits && n < 4) {
-		return dst
+		return ""
 	}
 	if digits {
-		return append(dst, string(w))
+		return string(w)
 	}
 	t, ok := a.lang.cache.get(w)
 	if !ok {
@@ -112,10 +137,7 @@ func (a *analyser) emit(dst []string, w []byte, n int, digits, long bool) []stri
 		}
 		a.lang.cache.put(w, t)
 	}
-	if t == "" {
-		return dst
-	}
-	return append(dst, t)
+	return t
 }
 
 func (a *analyser) stem(w, f []byte) string {

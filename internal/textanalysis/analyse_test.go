@@ -119,3 +119,39 @@ func TestConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestTokens(t *testing.T) {
+	text := "L’appel de Défense, nucle\u0301aire!"
+	got := Tokens("fr", text)
+	var words, terms []string
+	for _, tk := range got {
+		words = append(words, text[tk.Start:tk.End])
+		terms = append(terms, tk.Term)
+	}
+	if want := []string{"L", "appel", "de", "Défense", "nucle\u0301aire"}; !slices.Equal(words, want) {
+		t.Errorf("Tokens words = %q, want %q", words, want)
+	}
+	if want := []string{"", "appel", "", "defens", "nucleair"}; !slices.Equal(terms, want) {
+		t.Errorf("Tokens terms = %q, want %q", terms, want)
+	}
+	var kept []string
+	for _, tk := range Tokens("fr", sample) {
+		if tk.Term != "" {
+			kept = append(kept, tk.Term)
+		}
+	}
+	if want := Terms("fr", sample); !slices.Equal(kept, want) {
+		t.Error("Tokens and Terms disagree on the terms of a text")
+	}
+}
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{"Négoc": "negoc", "De\u0301f": "def", "ŒUVRE": "oeuvre", "Ёлка": "елка", "abc": "abc"} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if !IsStopWord("fr", "Les") || IsStopWord("fr", "défense") {
+		t.Error("IsStopWord")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/pagecache"
+	"github.com/lede-news/lede/internal/search"
 	"github.com/lede-news/lede/internal/tag"
 	"github.com/lede-news/lede/internal/views"
 )
@@ -28,12 +30,14 @@ type relatedLister interface {
 type Deps struct {
 	DB      *db.DB
 	Related relatedLister
+	Search  *search.Store // nil: a Store over DB
 	Views   *views.Counter
 	Cache   *pagecache.Cache
 	Proxies views.Proxies
 	BaseURL string // scheme and host, no trailing slash: https://example.org
 	Log     *slog.Logger
-	Dev     bool // read templates and assets from disk on every request
+	Dev     bool       // read templates and assets from disk on every request
+	Admin   *AdminDeps // nil: no newsroom UI
 }
 
 // Handler is the site's http.Handler.
@@ -48,6 +52,7 @@ type Handler struct {
 	assets *assets
 	site   atomic.Pointer[site]
 	mux    *http.ServeMux
+	admin  *admin
 }
 
 // New builds the handler: templates are parsed and the site loaded now, so
@@ -56,6 +61,9 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 	h := &Handler{Deps: d,
 		articles: &article.Store{DB: d.DB}, authors: &author.Store{DB: d.DB},
 		tags: &tag.Store{DB: d.DB}, editions: &edition.Store{DB: d.DB},
+	}
+	if h.Search == nil {
+		h.Search = search.New(d.DB)
 	}
 	var err error
 	if h.assets, err = loadAssets(d.Dev); err != nil {
@@ -68,6 +76,11 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 		return nil, err
 	}
 	h.mux = h.routes()
+	if d.Admin != nil {
+		if h.admin, err = newAdmin(h, *d.Admin); err != nil {
+			return nil, err
+		}
+	}
 	return h, nil
 }
 
@@ -99,6 +112,14 @@ func (h *Handler) Invalidate(ctx context.Context, tags []string) {
 // ServeHTTP answers cached pages before routing: a hit costs a map lookup,
 // the view count and the write.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.admin != nil && strings.HasPrefix(r.URL.Path, "/admin") {
+		if r.URL.Path == "/admin" {
+			http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
+			return
+		}
+		h.admin.ServeHTTP(w, r)
+		return
+	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.RawQuery == "" {
 		if p := h.Cache.Get(r.URL.Path); p != nil {
 			switch {

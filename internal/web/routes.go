@@ -45,6 +45,10 @@ func (h *Handler) editionPage(w http.ResponseWriter, r *http.Request) error {
 		return h.conduct(w, r, e)
 	case "subscribe":
 		return h.subscribe(w, r, e)
+	case "search":
+		return h.searchPage(w, r, e)
+	case "search.json":
+		return h.searchJSON(w, r, e)
 	default:
 		if isFeed(name) {
 			return h.feedPage(w, r, e, editionList(e), name)

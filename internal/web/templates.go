@@ -9,11 +9,11 @@ import (
 	"os"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/admin/*.html
 var templateFS embed.FS
 
 // views are the page templates; each is parsed together with the layout.
-var viewNames = []string{"home", "list", "article", "text", "error"}
+var viewNames = []string{"home", "list", "article", "text", "error", "search"}
 
 type templates struct {
 	dev    bool

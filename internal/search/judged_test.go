@@ -1,0 +1,147 @@
+package search
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lede-news/lede/internal/db"
+	"github.com/lede-news/lede/internal/demo"
+	"github.com/lede-news/lede/internal/importer"
+	"github.com/lede-news/lede/internal/testdb"
+)
+
+// judgement is a query of the judged set and the articles that should come
+// first.
+type judgement struct {
+	Ed   string   `json:"ed"`
+	Q    string   `json:"q"`
+	Want []string `json:"want"`
+}
+
+func loadJudged(t testing.TB) []judgement {
+	t.Helper()
+	f, err := os.Open("testdata/judged.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []judgement
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		var j judgement
+		if err := json.Unmarshal([]byte(line), &j); err != nil {
+			t.Fatalf("judged.ndjson: %v", err)
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// loadDemo loads the demo newsroom, dated so that its newest story is an
+// hour before the tests' now.
+func loadDemo(t testing.TB, d *db.DB) *Store {
+	t.Helper()
+	s := New(d)
+	if _, err := demo.Load(context.Background(), &importer.Importer{DB: d, Search: s}, now); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestJudged measures the judged set: the mean reciprocal rank of the first
+// right answer in the top 10, per edition. The figures are in
+// docs/search.md; run with -v to see them and the misses.
+func TestJudged(t *testing.T) {
+	judged := loadJudged(t)
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		s := loadDemo(t, d)
+		sum, n := map[string]float64{}, map[string]int{}
+		for _, j := range judged {
+			r := request(t, d, j.Ed, j.Q)
+			r.PerPage = 10
+			res, err := s.Search(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := externalIDs(t, d, res.Hits)
+			rr := 0.0
+			for i, id := range got {
+				if slices.Contains(j.Want, id) {
+					rr = 1 / float64(i+1)
+					break
+				}
+			}
+			if rr < 1 {
+				t.Logf("%s %q: want %v, got %v", j.Ed, j.Q, j.Want, got)
+			}
+			sum[j.Ed] += rr
+			n[j.Ed]++
+		}
+		var total float64
+		var count int
+		for _, ed := range []string{"en", "fr"} {
+			t.Logf("MRR@10 %s: %.3f over %d queries", ed, sum[ed]/float64(n[ed]), n[ed])
+			total += sum[ed]
+			count += n[ed]
+		}
+		mrr := total / float64(count)
+		t.Logf("MRR@10 all: %.3f over %d queries", mrr, count)
+		if mrr < 0.9 {
+			t.Errorf("MRR@10 %.3f fell below 0.9", mrr)
+		}
+	})
+}
+
+// TestEnginesAgree runs the judged queries and more on both engines over
+// the same content: same articles, same order, same scores.
+func TestEnginesAgree(t *testing.T) {
+	if os.Getenv(testdb.EnvPostgres) == "" {
+		t.Skip(testdb.EnvPostgres + " not set")
+	}
+	lite, pg := testdb.SQLite(t), testdb.Postgres(t)
+	sl, sp := loadDemo(t, lite), loadDemo(t, pg)
+	queries := loadJudged(t)
+	for _, q := range []string{"the", "europe", "prices energy", `"air defence"`, "nat", "alli", "2026", "gas OR oil", "study"} {
+		queries = append(queries, judgement{Ed: "en", Q: q})
+	}
+	for _, q := range []string{"europe", "l’alliance", `"défense aérienne"`, "milli", "pays", "étude", "prix énergie"} {
+		queries = append(queries, judgement{Ed: "fr", Q: q})
+	}
+	for _, j := range queries {
+		a, err := sl.Search(context.Background(), request(t, lite, j.Ed, j.Q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := sp.Search(context.Background(), request(t, pg, j.Ed, j.Q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ia, ib := externalIDs(t, lite, a.Hits), externalIDs(t, pg, b.Hits)
+		if !slices.Equal(ia, ib) || a.Total != b.Total {
+			t.Errorf("%s %q: sqlite %v (%d), postgres %v (%d)", j.Ed, j.Q, ia, a.Total, ib, b.Total)
+			continue
+		}
+		for i := range a.Hits {
+			if x, y := a.Hits[i].Score, b.Hits[i].Score; !near(x, y) {
+				t.Errorf("%s %q: %s scores %v on sqlite, %v on postgres", j.Ed, j.Q, ia[i], x, y)
+			}
+		}
+	}
+}
+
+func near(x, y float64) bool {
+	d := x - y
+	if d < 0 {
+		d = -d
+	}
+	return d <= 1e-9*max(1, x, y)
+}

@@ -1,0 +1,188 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/lede-news/lede/internal/db"
+)
+
+// tsvector is the PostgreSQL index. Matching uses a tsvector of our terms
+// and their positions (GIN-indexed, so phrases and alternatives are the
+// engine's own); ranking recomputes FTS5's bm25() from the weighted term
+// frequencies kept as JSON and the counts in search_stats and
+// search_terms, so both engines give the same scores.
+type tsvector struct{}
+
+// PostgreSQL keeps positions up to 16383 and 256 positions per lexeme;
+// past those, phrases at the end of a very long article may differ from
+// SQLite's.
+const (
+	maxPos        = 16383
+	maxPosPerTerm = 256
+)
+
+func (tsvector) save(ctx context.Context, q db.Querier, d *doc, terms string, replace bool) error {
+	tf, err := json.Marshal(d.tf)
+	if err != nil {
+		return err
+	}
+	_, err = q.Exec(ctx, `INSERT INTO search_docs (article_id, edition_id, section_id, published_at, len, terms, tsv, tf)
+		VALUES (?, ?, ?, ?, ?, ?, CAST(? AS tsvector), CAST(? AS jsonb)) ON CONFLICT (article_id) DO UPDATE SET
+		edition_id = excluded.edition_id, section_id = excluded.section_id, published_at = excluded.published_at,
+		len = excluded.len, terms = excluded.terms, tsv = excluded.tsv, tf = excluded.tf`,
+		d.id, d.edition, d.section, d.published, d.len, terms, tsvectorText(d), string(tf))
+	return err
+}
+
+func (tsvector) remove(ctx context.Context, q db.Querier, id int64) error {
+	_, err := q.Exec(ctx, `DELETE FROM search_docs WHERE article_id = ?`, id)
+	return err
+}
+
+// tsvectorText writes a document's terms in tsvector syntax, numbering the
+// terms of all fields in one sequence with a gap between fields, so a
+// phrase never runs from the headline into the standfirst, as in FTS5
+// where each field is a column.
+func tsvectorText(d *doc) string {
+	pos := map[string][]int{}
+	p := 0
+	for _, f := range d.fields {
+		for _, t := range f {
+			p = min(p+1, maxPos)
+			ps := pos[t]
+			if len(ps) < maxPosPerTerm && (len(ps) == 0 || ps[len(ps)-1] != p) {
+				pos[t] = append(ps, p)
+			}
+		}
+		p = min(p+1, maxPos)
+	}
+	terms := make([]string, 0, len(pos))
+	for t := range pos {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(lexeme(t))
+		for j, n := range pos[t] {
+			if j == 0 {
+				b.WriteByte(':')
+			} else {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(n))
+		}
+	}
+	return b.String()
+}
+
+// lexeme quotes a term for tsvector and tsquery input.
+func lexeme(t string) string {
+	return "'" + strings.NewReplacer(`'`, `''`, `\`, `\\`).Replace(t) + "'"
+}
+
+// tsquery writes a plan in tsquery syntax.
+func tsquery(p *plan) string {
+	var parts []string
+	for _, t := range p.terms {
+		parts = append(parts, lexeme(t))
+	}
+	for _, ph := range p.phrases {
+		l := make([]string, len(ph))
+		for i, t := range ph {
+			l[i] = lexeme(t)
+		}
+		parts = append(parts, "("+strings.Join(l, " <-> ")+")")
+	}
+	if len(p.anyOf) > 0 {
+		l := make([]string, len(p.anyOf))
+		for i, t := range p.anyOf {
+			l[i] = lexeme(t)
+		}
+		parts = append(parts, "("+strings.Join(l, " | ")+")")
+	}
+	return strings.Join(parts, " & ")
+}
+
+// find scores like FTS5's bm25(): for each term, in the same order,
+// idf·f·(k1+1) / (f + k1·(1−b+b·len/avgdl)), with f the field-weighted
+// frequency, idf = ln((N−n+0.5)/(n+0.5)) floored at 1e-6, N the articles
+// and n those with the term, over every edition as FTS5 counts its whole
+// table. The operations are done in the same order, in float64, so the
+// scores agree to the last bits or nearly.
+func (tsvector) find(ctx context.Context, d *db.DB, f *finding) ([]hit, int, error) {
+	var docs, tokens int64
+	if err := d.QueryRow(ctx, `SELECT COALESCE(sum(docs), 0), COALESCE(sum(tokens), 0) FROM search_stats`).Scan(&docs, &tokens); err != nil {
+		return nil, 0, err
+	}
+	if docs <= 0 {
+		return nil, 0, nil
+	}
+	df, err := globalDF(ctx, d, f.rank)
+	if err != nil {
+		return nil, 0, err
+	}
+	avgdl := float64(tokens) / float64(docs)
+	k1p1, omb := k1+1.0, 1-b
+	var score strings.Builder
+	var args []any
+	const f64 = "CAST(? AS DOUBLE PRECISION)"
+	const freq = "COALESCE(CAST(d.tf ->> CAST(? AS TEXT) AS DOUBLE PRECISION), 0)"
+	for i, t := range f.rank {
+		if i > 0 {
+			score.WriteString(" + ")
+		}
+		fmt.Fprintf(&score, "%s * ((%s * %s) / (%s + %s * (%s + %s * d.len / %s)))", f64, freq, f64, freq, f64, f64, f64, f64)
+		args = append(args, idf(docs, df[t]), t, k1p1, t, k1, omb, b, avgdl)
+	}
+	args = append(args, recencyBoost, decay, f.req.Now.Unix(), tsquery(&f.plan))
+	where, fargs := f.req.filters()
+	args = append(args, fargs...)
+	from := ` FROM search_docs d WHERE d.tsv @@ CAST(? AS tsquery)` + where
+	hits, total, err := scanHits(ctx, d, `SELECT d.article_id, (`+score.String()+`) * (1.0 + `+f64+` * exp(`+f64+
+		` * CAST(GREATEST(0, ? - d.published_at) AS DOUBLE PRECISION))) AS score, count(*) OVER ()`+from+
+		` ORDER BY score DESC, d.published_at DESC, d.article_id DESC LIMIT ? OFFSET ?`, append(args, f.limit, f.offset)...)
+	if err == nil && len(hits) == 0 && f.offset > 0 {
+		n := 8*len(f.rank) + 3
+		total, err = countAll(ctx, d, `SELECT 1`+from, args[n:]...)
+	}
+	return hits, total, err
+}
+
+// idf is FTS5's.
+func idf(docs, n int64) float64 {
+	v := math.Log((float64(docs-n) + 0.5) / (float64(n) + 0.5))
+	if v <= 0 {
+		return 1e-6
+	}
+	return v
+}
+
+// globalDF counts the articles of every edition that have each term.
+func globalDF(ctx context.Context, d *db.DB, terms []string) (map[string]int64, error) {
+	set, args := valuesList(terms)
+	rows, err := d.Query(ctx, `SELECT term, CAST(sum(df) AS BIGINT) FROM search_terms WHERE term IN (`+set+`) GROUP BY term`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	df := make(map[string]int64, len(terms))
+	for rows.Next() {
+		var t string
+		var n int64
+		if err := rows.Scan(&t, &n); err != nil {
+			return nil, err
+		}
+		df[t] = n
+	}
+	return df, rows.Err()
+}

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/lede-news/lede/internal/account"
+	"github.com/lede-news/lede/internal/newsroom"
+)
+
+// AdminDeps are what the newsroom UI needs beyond the site's.
+type AdminDeps struct {
+	Users    *account.Store
+	Sessions *account.Sessions
+	Throttle *account.Throttle
+	Newsroom *newsroom.Newsroom
+}
+
+// admin is the newsroom's web UI under /admin/. Every page is private
+// (no-store), framed by nobody, and every state-changing request passes
+// http.CrossOriginProtection.
+type admin struct {
+	AdminDeps
+	h      *Handler
+	tmpl   map[string]*template.Template
+	secure bool // cookies only over HTTPS
+	serve  http.Handler
+}
+
+const sessionCookie = "lede_session"
+
+var adminHeader = http.Header{
+	"Content-Security-Policy": {"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+	"X-Content-Type-Options": nosniff,
+	"X-Frame-Options":        {"DENY"},
+	"Referrer-Policy":        {"same-origin"},
+	"Cache-Control":          {"no-store"},
+}
+
+var adminViews = []string{"signin", "totp", "setup", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message"}
+
+func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
+	a := &admin{AdminDeps: d, h: h, secure: strings.HasPrefix(h.BaseURL, "https://"), tmpl: map[string]*template.Template{}}
+	var fsys fs.FS = templateFS
+	if h.Dev {
+		fsys = os.DirFS("internal/web")
+	}
+	funcs := template.FuncMap{"asset": h.assets.URL}
+	for _, v := range adminViews {
+		t, err := template.New(v).Funcs(funcs).ParseFS(fsys, "templates/admin/layout.html", "templates/admin/"+v+".html")
+		if err != nil {
+			return nil, fmt.Errorf("web: admin template %s: %w", v, err)
+		}
+		a.tmpl[v] = t
+	}
+	a.serve = http.NewCrossOriginProtection().Handler(a.routes())
+	return a, nil
+}
+
+func (a *admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for k, v := range adminHeader {
+		w.Header()[k] = v
+	}
+	a.serve.ServeHTTP(w, r)
+}
+
+// adminPage is what the admin layout needs.
+type adminPage struct {
+	Title string
+	User  *account.User
+	Error string
+	Note  string
+}
+
+func (a *admin) render(w http.ResponseWriter, status int, view string, data any) {
+	var buf strings.Builder
+	if err := a.tmpl[view].ExecuteTemplate(&buf, "layout", data); err != nil {
+		a.h.Log.Error("web: admin render", "view", view, "err", err)
+		http.Error(w, "template error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(buf.String()))
+}
+
+// message shows a plain page with a status: refusals, missing things.
+func (a *admin) message(w http.ResponseWriter, status int, u *account.User, text string) {
+	a.render(w, status, "message", adminPage{Title: http.StatusText(status), User: u, Error: text})
+}
+
+type ctxKey struct{}
+
+// userFrom returns the signed-in user that auth put in the context.
+func userFrom(ctx context.Context) *account.User {
+	u, _ := ctx.Value(ctxKey{}).(*account.User)
+	return u
+}
+
+// auth lets through requests with a complete session (second factor
+// passed when the user has one) and sends the others to the sign-in page.
+func (a *admin) auth(next func(w http.ResponseWriter, r *http.Request, u *account.User) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(sessionCookie)
+		if err != nil {
+			a.toSignin(w, r)
+			return
+		}
+		u, s, err := a.Sessions.Lookup(r.Context(), c.Value)
+		if err != nil || !s.Complete(u) {
+			if err != nil && !errors.Is(err, account.ErrNotFound) {
+				a.h.Log.Error("web: session lookup", "err", err)
+			}
+			a.toSignin(w, r)
+			return
+		}
+		if err := next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &u)), &u); err != nil {
+			a.fail(w, r, &u, err)
+		}
+	}
+}
+
+func (a *admin) toSignin(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		a.message(w, http.StatusUnauthorized, nil, "Your session has ended. Sign in again; what you were sending was not saved.")
+		return
+	}
+	http.Redirect(w, r, "/admin/signin?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+}
+
+var errForbidden = errors.New("forbidden")
+
+func (a *admin) fail(w http.ResponseWriter, r *http.Request, u *account.User, err error) {
+	switch {
+	case errors.Is(err, errForbidden):
+		a.message(w, http.StatusForbidden, u, "Your role does not allow this.")
+	case errors.Is(err, errNotFound), errors.Is(err, account.ErrNotFound):
+		a.message(w, http.StatusNotFound, u, "Not found.")
+	case errors.Is(err, errBadRequest):
+		a.message(w, http.StatusBadRequest, u, "The request could not be understood.")
+	default:
+		a.h.Log.Error("web: admin request failed", slogRequest(r), slog.Any("err", err))
+		a.message(w, http.StatusInternalServerError, u, "Something went wrong; nothing was changed.")
+	}
+}
+
+func (a *admin) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/admin", HttpOnly: true,
+		Secure: a.secure, SameSite: http.SameSiteLaxMode, MaxAge: 60 * 24 * 3600})
+}
+
+func (a *admin) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", HttpOnly: true,
+		Secure: a.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+)
+
+func (a *admin) routes() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /admin/signin", a.signinForm)
+	m.HandleFunc("POST /admin/signin", a.signin)
+	m.HandleFunc("GET /admin/signin/code", a.totpForm)
+	m.HandleFunc("POST /admin/signin/code", a.totp)
+	m.HandleFunc("POST /admin/signout", a.auth(a.signout))
+	m.HandleFunc("GET /admin/setup", a.setupForm)
+	m.HandleFunc("POST /admin/setup", a.setup)
+	m.HandleFunc("GET /admin/{$}", a.auth(a.dashboard))
+	m.HandleFunc("GET /admin/articles", a.auth(a.articles))
+	m.HandleFunc("GET /admin/articles/new", a.auth(a.newArticle))
+	m.HandleFunc("POST /admin/articles/new", a.auth(a.saveArticle))
+	m.HandleFunc("GET /admin/articles/{id}", a.auth(a.editArticle))
+	m.HandleFunc("POST /admin/articles/{id}", a.auth(a.saveArticle))
+	m.HandleFunc("GET /admin/articles/{id}/revisions", a.auth(a.revisions))
+	m.HandleFunc("GET /admin/articles/{id}/diff", a.auth(a.diff))
+	m.HandleFunc("POST /admin/articles/{id}/restore", a.auth(a.restore))
+	m.HandleFunc("POST /admin/preview", a.auth(a.preview))
+	m.HandleFunc("GET /admin/audit", a.auth(a.audit))
+	m.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) { a.message(w, http.StatusNotFound, nil, "Not found.") })
+	return m
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// safeNext keeps a post-sign-in redirect on the admin pages.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Host != "" || u.Scheme != "" || len(next) < 7 || next[:7] != "/admin/" || (len(next) > 1 && next[1] == '/') {
+		return "/admin/"
+	}
+	return next
+}

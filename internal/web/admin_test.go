@@ -1,0 +1,220 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/lede-news/lede/internal/account"
+	"github.com/lede-news/lede/internal/db"
+	"github.com/lede-news/lede/internal/newsroom"
+	"github.com/lede-news/lede/internal/pagecache"
+	"github.com/lede-news/lede/internal/publish"
+	"github.com/lede-news/lede/internal/testdb"
+	"github.com/lede-news/lede/internal/views"
+)
+
+type newsroomSite struct {
+	h     *Handler
+	d     *db.DB
+	users *account.Store
+	sec   string // id of the fr defense section
+}
+
+func newNewsroomSite(t *testing.T, d *db.DB) *newsroomSite {
+	t.Helper()
+	newTestHandler(t, d) // loads the fixture site
+	users := &account.Store{DB: d, Params: account.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, err := New(context.Background(), Deps{DB: d, Views: views.New(d, log), Cache: pagecache.New(100), BaseURL: "http://lede.test", Log: log,
+		Admin: &AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
+			Newsroom: &newsroom.Newsroom{DB: d, Publisher: &publish.Publisher{}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &newsroomSite{h: h, d: d, users: users}
+	var sec int64
+	d.QueryRow(context.Background(), `SELECT s.id FROM sections s JOIN editions e ON e.id = s.edition_id WHERE e.code = 'fr' AND s.slug = 'defense'`).Scan(&sec)
+	s.sec = itoa(sec)
+	for _, r := range account.Roles() {
+		if _, err := users.Create(context.Background(), account.NewUser{Email: string(r) + "@lede.test", Name: string(r), Role: r, Password: "correct horse battery"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// client is a signed-in browser: it keeps the session cookie and sends
+// same-origin headers like a browser would.
+type client struct {
+	s      *newsroomSite
+	cookie string
+}
+
+func (c *client) do(method, path string, form url.Values, hdr ...string) *httptest.ResponseRecorder {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	r := httptest.NewRequest(method, "http://lede.test"+path, body)
+	r.Header.Set("User-Agent", browserUA)
+	if form != nil {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("Origin", "http://lede.test")
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Set(hdr[i], hdr[i+1])
+	}
+	if c.cookie != "" {
+		r.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.cookie})
+	}
+	w := httptest.NewRecorder()
+	c.s.h.ServeHTTP(w, r)
+	for _, ck := range w.Result().Cookies() {
+		if ck.Name == sessionCookie {
+			c.cookie = ck.Value
+		}
+	}
+	return w
+}
+
+func (s *newsroomSite) signIn(t *testing.T, role account.Role) *client {
+	t.Helper()
+	c := &client{s: s}
+	w := c.do("POST", "/admin/signin", url.Values{"email": {string(role) + "@lede.test"}, "password": {"correct horse battery"}, "next": {"/admin/"}})
+	if w.Code != http.StatusSeeOther || c.cookie == "" {
+		t.Fatalf("sign in as %s: %d %s", role, w.Code, w.Body)
+	}
+	return c
+}
+
+func (s *newsroomSite) draftForm(headline, action string) url.Values {
+	return url.Values{"headline": {headline}, "body": {"Premier paragraphe.\n\n## Suite\n\nTexte."}, "section": {s.sec},
+		"authors": {"1"}, "tags": {"Russie, Nouveau sujet"}, "action": {action}, "version": {"0"}}
+}
+
+func articleIDFrom(t *testing.T, w *httptest.ResponseRecorder) string {
+	t.Helper()
+	loc := w.Header().Get("Location")
+	id, _, ok := strings.Cut(strings.TrimPrefix(loc, "/admin/articles/"), "?")
+	if w.Code != http.StatusSeeOther || !ok {
+		t.Fatalf("save: %d %q %s", w.Code, loc, w.Body)
+	}
+	return id
+}
+
+func TestNewsroomRolesAndWorkflow(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		s := newNewsroomSite(t, d)
+		contributor, author, editor := s.signIn(t, account.RoleContributor), s.signIn(t, account.RoleAuthor), s.signIn(t, account.RoleEditor)
+
+		// A contributor writes and submits, and may not publish.
+		id := articleIDFrom(t, contributor.do("POST", "/admin/articles/new", s.draftForm("Brouillon du contributeur", "save")))
+		form := s.draftForm("Brouillon du contributeur", "publish")
+		form.Set("version", "1")
+		if w := contributor.do("POST", "/admin/articles/"+id, form); w.Code != http.StatusForbidden {
+			t.Fatalf("contributor publishes: %d", w.Code)
+		}
+		form.Set("action", "submit")
+		articleIDFrom(t, contributor.do("POST", "/admin/articles/"+id, form))
+		if w := contributor.do("GET", "/admin/audit", nil); w.Code != http.StatusForbidden {
+			t.Fatalf("contributor reads the audit log: %d", w.Code)
+		}
+		// An author may not touch someone else's article.
+		if w := author.do("GET", "/admin/articles/"+id, nil); w.Code != http.StatusForbidden {
+			t.Fatalf("author opens another's draft: %d", w.Code)
+		}
+		// An editor sees it waiting and publishes it.
+		if w := editor.do("GET", "/admin/", nil); !strings.Contains(w.Body.String(), "Brouillon du contributeur") {
+			t.Fatal("submitted article not on the editor's dashboard")
+		}
+		form.Set("version", "2")
+		form.Set("action", "publish")
+		articleIDFrom(t, editor.do("POST", "/admin/articles/"+id, form))
+		s.h.Cache.Invalidate("site")
+		if w := do(s.h, "GET", "/fr/defense/brouillon-du-contributeur", nil); w.Code != 200 || !strings.Contains(w.Body.String(), "Nouveau sujet") {
+			t.Fatalf("published article on the site: %d", w.Code)
+		}
+
+		// Two editors on version 3: the second save is refused, its text kept.
+		first, second := s.draftForm("Titre de Marie", "save"), s.draftForm("Titre de Paul", "save")
+		first.Set("version", "3")
+		second.Set("version", "3")
+		second.Set("body", "Le texte de Paul, à ne pas perdre.")
+		articleIDFrom(t, editor.do("POST", "/admin/articles/"+id, first))
+		admin := s.signIn(t, account.RoleAdmin)
+		w := admin.do("POST", "/admin/articles/"+id, second)
+		if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Le texte de Paul, à ne pas perdre.") || !strings.Contains(w.Body.String(), "Someone else saved") {
+			t.Fatalf("conflicting save: %d", w.Code)
+		}
+		if w := admin.do("GET", "/admin/articles/"+id+"/revisions", nil); !strings.Contains(w.Body.String(), "compare with current") {
+			t.Fatal("revisions page")
+		}
+		if w := admin.do("GET", "/admin/articles/"+id+"/diff?a=1&b=4", nil); w.Code != 200 || !strings.Contains(w.Body.String(), "<ins>") {
+			t.Fatalf("diff: %d", w.Code)
+		}
+		if w := admin.do("GET", "/admin/audit", nil); !strings.Contains(w.Body.String(), "article.publish") {
+			t.Fatal("audit log lacks the publication")
+		}
+	})
+}
+
+func TestNewsroomGuards(t *testing.T) {
+	d := testdb.SQLite(t)
+	s := newNewsroomSite(t, d)
+	anon := &client{s: s}
+	if w := anon.do("GET", "/admin/", nil); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/admin/signin") {
+		t.Fatalf("anonymous dashboard: %d", w.Code)
+	}
+	if w := anon.do("POST", "/admin/articles/new", s.draftForm("x", "save")); w.Code != http.StatusUnauthorized {
+		t.Fatalf("anonymous save: %d", w.Code)
+	}
+	editor := s.signIn(t, account.RoleEditor)
+	w := editor.do("POST", "/admin/articles/new", s.draftForm("Forgé", "save"), "Origin", "http://evil.example", "Sec-Fetch-Site", "cross-site")
+	if w.Code != http.StatusForbidden {
+		t.Fatalf("cross-site POST: %d", w.Code)
+	}
+	var n int
+	d.QueryRow(context.Background(), `SELECT count(*) FROM articles WHERE headline = 'Forgé'`).Scan(&n)
+	if n != 0 {
+		t.Fatal("a cross-site request saved an article")
+	}
+	w = editor.do("GET", "/admin/", nil)
+	if !strings.Contains(w.Header().Get("Content-Security-Policy"), "frame-ancestors 'none'") || w.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("admin headers: %v", w.Header())
+	}
+	bad := s.draftForm("", "save")
+	bad.Set("body", "")
+	if w := editor.do("POST", "/admin/articles/new", bad); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "headline") {
+		t.Fatalf("empty article: %d", w.Code)
+	}
+	sched := s.draftForm("Plus tard", "schedule")
+	sched.Set("publish_at", "not a date")
+	if w := editor.do("POST", "/admin/articles/new", sched); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad date: %d", w.Code)
+	}
+	for i := range 6 {
+		w := anon.do("POST", "/admin/signin", url.Values{"email": {"editor@lede.test"}, "password": {"wrong"}})
+		if i < 5 && w.Code != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i, w.Code)
+		}
+		if i == 5 && (w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "") {
+			t.Fatalf("sixth failure: %d", w.Code)
+		}
+	}
+	if w := editor.do("POST", "/admin/signout", url.Values{}); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", w.Code)
+	}
+	if w := editor.do("GET", "/admin/", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("after sign-out: %d", w.Code)
+	}
+	if safeNext("https://evil.example/") != "/admin/" || safeNext("//evil.example/admin/") != "/admin/" || safeNext("/admin/articles") != "/admin/articles" {
+		t.Fatal("safeNext lets a redirect leave the admin")
+	}
+}
