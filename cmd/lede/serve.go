@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/lede-news/lede/internal/account"
@@ -16,6 +17,7 @@ import (
 	"github.com/lede-news/lede/internal/demo"
 	"github.com/lede-news/lede/internal/importer"
 	"github.com/lede-news/lede/internal/jobs"
+	"github.com/lede-news/lede/internal/mail"
 	"github.com/lede-news/lede/internal/newsroom"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/publish"
@@ -73,8 +75,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	pub := &publish.Publisher{Related: rel, Search: srch}
 	users := &account.Store{DB: d}
+	mailer, err := mail.New(mail.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+		Password: cfg.SMTPPassword, From: cfg.MailFrom, Dir: filepath.Join(cfg.Data, "mail")})
+	if err != nil {
+		return err
+	}
+	if mailer.Development() {
+		log.Info("no SMTP server set: outgoing mail is written to the data folder", "dir", filepath.Join(cfg.Data, "mail"))
+	}
 	newsroomUI := &web.AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
-		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}}
+		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}, Limiter: &account.Limiter{DB: d}, Mail: mailer}
 	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Search: srch, Views: counter, Cache: pagecache.New(cfg.CachePages),
 		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI})
 	if err != nil {
@@ -136,8 +146,13 @@ func prune(ctx context.Context, d *db.DB, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := changes.Prune(ctx, d); err != nil {
-				log.Warn("prune changes", "err", err)
+			err := errors.Join(changes.Prune(ctx, d), (&account.Throttle{DB: d}).Purge(ctx),
+				(&account.Limiter{DB: d}).Purge(ctx, time.Now().Add(-24*time.Hour)))
+			if _, perr := (&account.Sessions{DB: d}).Purge(ctx); perr != nil {
+				err = errors.Join(err, perr)
+			}
+			if err != nil {
+				log.Warn("prune", "err", err)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -31,6 +32,11 @@ type Config struct {
 	CachePages     int
 	LogLevel       slog.Level
 	LogFormat      string
+	SMTPHost       string // empty: mail is written to DATA/mail
+	SMTPPort       int
+	SMTPUsername   string
+	SMTPPassword   string
+	MailFrom       string
 }
 
 // option is one row of the settings table.
@@ -49,6 +55,11 @@ var Options = []option{
 	{name: "demo", env: "LEDE_DEMO", def: "true", usage: "load the demo newsroom into an empty database on start"},
 	{name: "dev", env: "LEDE_DEV", def: "false", usage: "read templates and static files from disk on every request"},
 	{name: "cache-pages", env: "LEDE_CACHE_PAGES", def: "20000", usage: "most pages kept in the in-memory page cache"},
+	{name: "smtp-host", env: "LEDE_SMTP_HOST", def: "", usage: "SMTP server for outgoing mail; empty writes messages to DATA/mail"},
+	{name: "smtp-port", env: "LEDE_SMTP_PORT", def: "587", usage: "SMTP port (465: TLS from the start; otherwise STARTTLS when offered)"},
+	{name: "smtp-username", env: "LEDE_SMTP_USERNAME", def: "", usage: "SMTP user name"},
+	{name: "smtp-password", env: "LEDE_SMTP_PASSWORD", def: "", usage: "SMTP password", secret: true},
+	{name: "mail-from", env: "LEDE_MAIL_FROM", def: "Lede <lede@localhost>", usage: "sender of outgoing mail"},
 	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
 }
@@ -106,6 +117,13 @@ func build(v map[string]*string) (Config, error) {
 	if c.CachePages, err = strconv.Atoi(*v["cache-pages"]); err != nil || c.CachePages < 1 {
 		errs = append(errs, fmt.Errorf("cache-pages %q: must be a positive number", *v["cache-pages"]))
 	}
+	c.SMTPHost, c.SMTPUsername, c.SMTPPassword, c.MailFrom = *v["smtp-host"], *v["smtp-username"], *v["smtp-password"], *v["mail-from"]
+	if c.SMTPPort, err = strconv.Atoi(*v["smtp-port"]); err != nil || c.SMTPPort < 1 || c.SMTPPort > 65535 {
+		errs = append(errs, fmt.Errorf("smtp-port %q: must be a port number", *v["smtp-port"]))
+	}
+	if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Errorf("mail-from %q: must be an address such as Lede <news@example.org>", c.MailFrom))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(*v["log-level"])); err != nil {
 		errs = append(errs, fmt.Errorf("log-level %q: must be debug, info, warn or error", *v["log-level"]))
 	}
@@ -132,7 +150,11 @@ func Print(w io.Writer) {
 	for _, o := range Options {
 		val := os.Getenv(o.env)
 		if o.secret && val != "" {
-			val = Redact(val)
+			if r := Redact(val); r != val {
+				val = r
+			} else {
+				val = "xxxxx" // not a URL: hide it whole
+			}
 		}
 		fmt.Fprintf(tw, "--%s\t%s\t%s\t%s\t%s\n", o.name, o.env, o.def, val, o.usage)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/lede-news/lede/internal/account"
+	"github.com/lede-news/lede/internal/mail"
 	"github.com/lede-news/lede/internal/newsroom"
 )
 
@@ -21,6 +22,8 @@ type AdminDeps struct {
 	Sessions *account.Sessions
 	Throttle *account.Throttle
 	Newsroom *newsroom.Newsroom
+	Limiter  *account.Limiter
+	Mail     *mail.Sender
 }
 
 // admin is the newsroom's web UI under /admin/. Every page is private
@@ -45,7 +48,7 @@ var adminHeader = http.Header{
 	"Cache-Control":          {"no-store"},
 }
 
-var adminViews = []string{"signin", "totp", "setup", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message"}
+var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message"}
 
 func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 	a := &admin{AdminDeps: d, h: h, secure: strings.HasPrefix(h.BaseURL, "https://"), tmpl: map[string]*template.Template{}}

@@ -7,11 +7,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/lede-news/lede/internal/account"
 	"github.com/lede-news/lede/internal/db"
+	"github.com/lede-news/lede/internal/mail"
 	"github.com/lede-news/lede/internal/newsroom"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/publish"
@@ -20,10 +24,11 @@ import (
 )
 
 type newsroomSite struct {
-	h     *Handler
-	d     *db.DB
-	users *account.Store
-	sec   string // id of the fr defense section
+	h       *Handler
+	d       *db.DB
+	users   *account.Store
+	sec     string // id of the fr defense section
+	mailDir string // where development mail is written
 }
 
 func newNewsroomSite(t *testing.T, d *db.DB) *newsroomSite {
@@ -31,13 +36,18 @@ func newNewsroomSite(t *testing.T, d *db.DB) *newsroomSite {
 	newTestHandler(t, d) // loads the fixture site
 	users := &account.Store{DB: d, Params: account.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := New(context.Background(), Deps{DB: d, Views: views.New(d, log), Cache: pagecache.New(100), BaseURL: "http://lede.test", Log: log,
-		Admin: &AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
-			Newsroom: &newsroom.Newsroom{DB: d, Publisher: &publish.Publisher{}}}})
+	mailDir := t.TempDir()
+	mailer, err := mail.New(mail.Config{Dir: mailDir, From: "Lede <lede@lede.test>"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &newsroomSite{h: h, d: d, users: users}
+	h, err := New(context.Background(), Deps{DB: d, Views: views.New(d, log), Cache: pagecache.New(100), BaseURL: "http://lede.test", Log: log,
+		Admin: &AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
+			Newsroom: &newsroom.Newsroom{DB: d, Publisher: &publish.Publisher{}}, Limiter: &account.Limiter{DB: d}, Mail: mailer}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &newsroomSite{h: h, d: d, users: users, mailDir: mailDir}
 	var sec int64
 	d.QueryRow(context.Background(), `SELECT s.id FROM sections s JOIN editions e ON e.id = s.edition_id WHERE e.code = 'fr' AND s.slug = 'defense'`).Scan(&sec)
 	s.sec = itoa(sec)
@@ -216,5 +226,51 @@ func TestNewsroomGuards(t *testing.T) {
 	}
 	if safeNext("https://evil.example/") != "/admin/" || safeNext("//evil.example/admin/") != "/admin/" || safeNext("/admin/articles") != "/admin/articles" {
 		t.Fatal("safeNext lets a redirect leave the admin")
+	}
+}
+
+func TestPasswordReset(t *testing.T) {
+	d := testdb.SQLite(t)
+	s := newNewsroomSite(t, d)
+	anon := &client{s: s}
+	mails := func() []string {
+		entries, _ := os.ReadDir(s.mailDir)
+		var out []string
+		for _, e := range entries {
+			b, _ := os.ReadFile(filepath.Join(s.mailDir, e.Name()))
+			out = append(out, string(b))
+		}
+		return out
+	}
+	for _, email := range []string{"nobody@lede.test", "author@lede.test"} {
+		if w := anon.do("POST", "/admin/reset", url.Values{"email": {email}}); w.Code != 200 || !strings.Contains(w.Body.String(), "If an account uses that address") {
+			t.Fatalf("reset request for %s: %d", email, w.Code)
+		}
+	}
+	got := mails()
+	if len(got) != 1 || !strings.Contains(got[0], "author@lede.test") {
+		t.Fatalf("%d mails, want one to the author", len(got))
+	}
+	m := regexp.MustCompile(`http://lede\.test(/admin/reset/[A-Za-z0-9_-]+)`).FindStringSubmatch(strings.ReplaceAll(got[0], "=\r\n", ""))
+	if m == nil {
+		t.Fatalf("no link in %s", got[0])
+	}
+	if w := anon.do("POST", m[1], url.Values{"password": {"short"}}); w.Code != http.StatusBadRequest {
+		t.Fatalf("weak password: %d", w.Code)
+	}
+	if w := anon.do("POST", m[1], url.Values{"password": {"a much better passphrase"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("reset: %d %s", w.Code, w.Body)
+	}
+	if w := anon.do("POST", m[1], url.Values{"password": {"another passphrase again"}}); w.Code != http.StatusGone {
+		t.Fatalf("reused link: %d", w.Code)
+	}
+	if w := anon.do("POST", "/admin/signin", url.Values{"email": {"author@lede.test"}, "password": {"a much better passphrase"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("sign in with the new password: %d", w.Code)
+	}
+	for range 4 {
+		anon.do("POST", "/admin/reset", url.Values{"email": {"editor@lede.test"}})
+	}
+	if n := len(mails()); n != 4 {
+		t.Fatalf("%d mails after four requests for one address, want 3 more (rate limited)", n)
 	}
 }
