@@ -48,7 +48,7 @@ var adminHeader = http.Header{
 	"Cache-Control":          {"no-store"},
 }
 
-var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message"}
+var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message", "account"}
 
 func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 	a := &admin{AdminDeps: d, h: h, secure: strings.HasPrefix(h.BaseURL, "https://"), tmpl: map[string]*template.Template{}}

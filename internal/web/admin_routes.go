@@ -29,6 +29,10 @@ func (a *admin) routes() *http.ServeMux {
 	m.HandleFunc("POST /admin/articles/{id}/restore", a.auth(a.restore))
 	m.HandleFunc("POST /admin/preview", a.auth(a.preview))
 	m.HandleFunc("GET /admin/audit", a.auth(a.audit))
+	m.HandleFunc("GET /admin/account", a.auth(a.accountPage))
+	m.HandleFunc("POST /admin/account/totp", a.auth(a.totpBegin))
+	m.HandleFunc("POST /admin/account/totp/confirm", a.auth(a.totpConfirm))
+	m.HandleFunc("POST /admin/account/totp/off", a.auth(a.totpOff))
 	m.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) { a.message(w, http.StatusNotFound, nil, "Not found.") })
 	return m
 }

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"time"
+
 	"context"
+	"github.com/pquerna/otp/totp"
 	"io"
 	"log/slog"
 	"net/http"
@@ -272,5 +275,50 @@ func TestPasswordReset(t *testing.T) {
 	}
 	if n := len(mails()); n != 4 {
 		t.Fatalf("%d mails after four requests for one address, want 3 more (rate limited)", n)
+	}
+}
+
+// Staff turn on a second factor; signing in then needs a code, and a code
+// cannot be used twice.
+func TestTOTPEnrolmentAndSignIn(t *testing.T) {
+	d := testdb.SQLite(t)
+	s := newNewsroomSite(t, d)
+	editor := s.signIn(t, account.RoleEditor)
+	w := editor.do("POST", "/admin/account/totp", url.Values{})
+	m := regexp.MustCompile(`Key: <code>([A-Z2-7]+)</code>`).FindStringSubmatch(w.Body.String())
+	if w.Code != 200 || m == nil || !strings.Contains(w.Body.String(), "data:image/png;base64,") {
+		t.Fatalf("enrolment page: %d", w.Code)
+	}
+	code := func(at time.Time) string {
+		c, err := totp.GenerateCode(m[1], at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	now := time.Now()
+	if w := editor.do("POST", "/admin/account/totp/confirm", url.Values{"code": {"000000"}}); w.Code != http.StatusBadRequest {
+		t.Fatalf("wrong code accepted: %d", w.Code)
+	}
+	m = regexp.MustCompile(`Key: <code>([A-Z2-7]+)</code>`).FindStringSubmatch(editor.do("POST", "/admin/account/totp", url.Values{}).Body.String())
+	if w := editor.do("POST", "/admin/account/totp/confirm", url.Values{"code": {code(now)}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("confirm: %d %s", w.Code, w.Body)
+	}
+	fresh := &client{s: s}
+	w = fresh.do("POST", "/admin/signin", url.Values{"email": {"editor@lede.test"}, "password": {"correct horse battery"}, "next": {"/admin/"}})
+	if !strings.HasPrefix(w.Header().Get("Location"), "/admin/signin/code") {
+		t.Fatalf("sign-in did not ask for a code: %q", w.Header().Get("Location"))
+	}
+	if w := fresh.do("GET", "/admin/", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("dashboard before the code: %d", w.Code)
+	}
+	if w := fresh.do("POST", "/admin/signin/code", url.Values{"code": {code(now)}}); w.Code != http.StatusUnauthorized {
+		t.Fatalf("reused code: %d", w.Code)
+	}
+	if w := fresh.do("POST", "/admin/signin/code", url.Values{"code": {code(now.Add(30 * time.Second))}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("next code: %d %s", w.Code, w.Body)
+	}
+	if w := fresh.do("GET", "/admin/", nil); w.Code != 200 {
+		t.Fatalf("dashboard after the code: %d", w.Code)
 	}
 }
