@@ -35,6 +35,7 @@ type admin struct {
 	tmpl   map[string]*template.Template
 	secure bool // cookies only over HTTPS
 	serve  http.Handler
+	api    http.Handler
 }
 
 const sessionCookie = "lede_session"
@@ -65,6 +66,7 @@ func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 		a.tmpl[v] = t
 	}
 	a.serve = http.NewCrossOriginProtection().Handler(a.routes())
+	a.api = a.apiRoutes() // bearer tokens, no cookies: nothing for a forged request to ride on
 	return a, nil
 }
 

@@ -112,6 +112,10 @@ func (h *Handler) Invalidate(ctx context.Context, tags []string) {
 // ServeHTTP answers cached pages before routing: a hit costs a map lookup,
 // the view count and the write.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.admin != nil && strings.HasPrefix(r.URL.Path, "/api/") {
+		h.admin.api.ServeHTTP(w, r)
+		return
+	}
 	if h.admin != nil && strings.HasPrefix(r.URL.Path, "/admin") {
 		if r.URL.Path == "/admin" {
 			http.Redirect(w, r, "/admin/", http.StatusMovedPermanently)
