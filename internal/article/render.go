@@ -26,6 +26,7 @@ func bodyPolicy() *bluemonday.Policy {
 	p.RequireNoFollowOnLinks(false)
 	p.AllowAttrs("id").Matching(bluemonday.SpaceSeparatedTokens).OnElements("h2", "h3")
 	p.AllowElements("figure", "figcaption")
+	p.AllowAttrs("title").OnElements("img") // caption and credit of our images
 	return p
 }
 
@@ -36,5 +37,5 @@ func RenderBody(lang, markdown string) (string, error) {
 	if err := md.Convert([]byte(markdown), &buf); err != nil {
 		return "", fmt.Errorf("article: markdown: %w", err)
 	}
-	return typo.HTML(lang, policy.Sanitize(buf.String())), nil
+	return responsiveImages(typo.HTML(lang, policy.Sanitize(buf.String()))), nil
 }

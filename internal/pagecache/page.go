@@ -76,9 +76,13 @@ func Prepare(body []byte, o Options) *Page {
 	sum := sha256.Sum256(body)
 	p := &Page{
 		Status: o.Status, Tags: o.Tags, ArticleID: o.ArticleID, Count: o.Count, Created: time.Now(),
-		body: body, gz: gzipBytes(body), br: brotliBytes(body),
+		body: body,
 		etag: []string{`W/"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`},
 		ct:   []string{o.ContentType}, Rerender: o.Rerender,
+	}
+	// Photos are compressed already: another layer costs CPU and saves nothing.
+	if !strings.HasPrefix(o.ContentType, "image/") || strings.HasPrefix(o.ContentType, "image/svg") {
+		p.gz, p.br = gzipBytes(body), brotliBytes(body)
 	}
 	p.clID = []string{strconv.Itoa(len(p.body))}
 	p.clGz = []string{strconv.Itoa(len(p.gz))}
@@ -95,6 +99,8 @@ func Prepare(body []byte, o Options) *Page {
 		p.header[k] = v
 	}
 	switch {
+	case o.Header.Get("Cache-Control") != "":
+		// the caller's own policy (immutable assets and media)
 	case o.NoStore:
 		p.header["Cache-Control"] = noStore
 	case o.Status != http.StatusOK:
@@ -135,6 +141,7 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request) {
 	}
 	body, cl := p.body, p.clID
 	switch ae := r.Header.Get("Accept-Encoding"); {
+	case p.gz == nil:
 	case accepts(ae, "br"):
 		body, cl = p.br, p.clBr
 		h["Content-Encoding"] = encBr

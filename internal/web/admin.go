@@ -13,6 +13,7 @@ import (
 
 	"github.com/lede-news/lede/internal/account"
 	"github.com/lede-news/lede/internal/mail"
+	"github.com/lede-news/lede/internal/media"
 	"github.com/lede-news/lede/internal/newsroom"
 )
 
@@ -36,6 +37,7 @@ type admin struct {
 	secure bool // cookies only over HTTPS
 	serve  http.Handler
 	api    http.Handler
+	media  *media.Store
 }
 
 const sessionCookie = "lede_session"
@@ -49,10 +51,10 @@ var adminHeader = http.Header{
 	"Cache-Control":          {"no-store"},
 }
 
-var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message", "account"}
+var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message", "account", "media"}
 
 func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
-	a := &admin{AdminDeps: d, h: h, secure: strings.HasPrefix(h.BaseURL, "https://"), tmpl: map[string]*template.Template{}}
+	a := &admin{AdminDeps: d, h: h, media: h.media, secure: strings.HasPrefix(h.BaseURL, "https://"), tmpl: map[string]*template.Template{}}
 	var fsys fs.FS = templateFS
 	if h.Dev {
 		fsys = os.DirFS("internal/web")

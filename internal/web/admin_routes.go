@@ -28,6 +28,7 @@ func (a *admin) routes() *http.ServeMux {
 	m.HandleFunc("GET /admin/articles/{id}/diff", a.auth(a.diff))
 	m.HandleFunc("POST /admin/articles/{id}/restore", a.auth(a.restore))
 	m.HandleFunc("POST /admin/preview", a.auth(a.preview))
+	m.HandleFunc("POST /admin/media", a.auth(a.upload))
 	m.HandleFunc("GET /admin/audit", a.auth(a.audit))
 	m.HandleFunc("GET /admin/account", a.auth(a.accountPage))
 	m.HandleFunc("POST /admin/account/totp", a.auth(a.totpBegin))

@@ -15,6 +15,7 @@ import (
 	"github.com/lede-news/lede/internal/author"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
+	"github.com/lede-news/lede/internal/media"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/search"
 	"github.com/lede-news/lede/internal/tag"
@@ -53,6 +54,7 @@ type Handler struct {
 	site   atomic.Pointer[site]
 	mux    *http.ServeMux
 	admin  *admin
+	media  *media.Store
 }
 
 // New builds the handler: templates are parsed and the site loaded now, so
@@ -60,7 +62,7 @@ type Handler struct {
 func New(ctx context.Context, d Deps) (*Handler, error) {
 	h := &Handler{Deps: d,
 		articles: &article.Store{DB: d.DB}, authors: &author.Store{DB: d.DB},
-		tags: &tag.Store{DB: d.DB}, editions: &edition.Store{DB: d.DB},
+		tags: &tag.Store{DB: d.DB}, editions: &edition.Store{DB: d.DB}, media: &media.Store{DB: d.DB},
 	}
 	if h.Search == nil {
 		h.Search = search.New(d.DB)

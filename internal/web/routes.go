@@ -14,6 +14,7 @@ func (h *Handler) routes() *http.ServeMux {
 	m.HandleFunc("GET /healthz", h.health)
 	m.HandleFunc("GET /s/{code}", h.wrap(h.shortlink))
 	m.HandleFunc("GET /robots.txt", h.wrap(h.robots))
+	m.HandleFunc("GET /media/{id}/{w}", h.wrap(h.mediaFile))
 	m.HandleFunc("GET /sitemap.xml", h.wrap(h.sitemapIndex))
 	m.HandleFunc("GET /sitemaps/{name}", h.wrap(h.sitemapFile))
 	m.HandleFunc("GET /oembed", h.wrap(h.oembed))

@@ -191,3 +191,18 @@ func TestConditionalGet(t *testing.T) {
 		t.Fatalf("If-None-Match = %d, want 304", w.Code)
 	}
 }
+
+func TestStaticAssetsAreImmutable(t *testing.T) {
+	h := newTestHandler(t, testdb.SQLite(t))
+	url, err := h.assets.URL("site.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := do(h, "GET", url, nil)
+	if w.Code != 200 || !strings.Contains(w.Header().Get("Cache-Control"), "immutable") || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/css") {
+		t.Fatalf("%s: %d %v", url, w.Code, w.Header())
+	}
+	if w := do(h, "GET", "/static/0000/site.css", nil); w.Code != http.StatusFound {
+		t.Fatalf("old hash: %d", w.Code)
+	}
+}
