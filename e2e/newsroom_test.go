@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,10 +67,30 @@ func TestNewsroomInBrowser(t *testing.T) {
 		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById("section");
 			s.value = [...s.options].find(o => o.text === "fr / Défense").value; })()`),
 		chromedp.Click(chromedp.CSS(`fieldset input[name=authors]`)),
+	))
+	// An image, uploaded from the editor: its Markdown lands in the body.
+	photo := filepath.Join(dir, "photo.jpg")
+	writeJPEG(t, photo)
+	run(t, contrib, chromedp.Steps(
+		chromedp.SetUploadFiles(chromedp.CSS(`#upload input[type=file]`), []string{photo}),
+		chromedp.SendKeys(chromedp.CSS(`#upload input[name=alt]`), "Une bande rouge sur fond blanc"),
+		chromedp.SendKeys(chromedp.CSS(`#upload input[name=credit]`), "Photo : Lede"),
+		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+	))
+	for i := 0; ; i++ {
+		if body := run(t, contrib, chromedp.Value(chromedp.CSS(`#body`))); strings.Contains(body, "](/media/") {
+			break
+		}
+		if i > 50 {
+			t.Fatal("the uploaded image's Markdown never reached the body")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	run(t, contrib, chromedp.Steps(
 		chromedp.Click(chromedp.CSS(`button[value=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.note`)),
 	))
-	editURL := run(t, contrib, chromedp.Location())
+	editURL, _, _ := strings.Cut(run(t, contrib, chromedp.Location()), "?") // without ?saved=1, so a new note means a new save
 	if st := run(t, contrib, chromedp.Text(chromedp.CSS(`h1 .status`))); st != "submitted" {
 		t.Fatalf("status after submit: %q", st)
 	}
@@ -115,6 +138,19 @@ func TestNewsroomInBrowser(t *testing.T) {
 	if code != 200 || !strings.Contains(page, "Genève") {
 		t.Fatalf("article at its time: %d", code)
 	}
+	reader := newBrowser(t, desktopUA+" reader")
+	run(t, reader, chromedp.Navigate(public))
+	run(t, reader, chromedp.Evaluate[chromedp.Void](`document.querySelector(".article-body img[srcset]").scrollIntoView()`)) // it loads lazily
+	for i := 0; ; i++ {
+		w := run(t, reader, chromedp.Evaluate[int](`(() => { const i = document.querySelector(".article-body img[srcset]"); return i.complete ? i.naturalWidth : 0; })()`))
+		if w > 0 {
+			break
+		}
+		if i > 50 {
+			t.Fatal("the article's image does not load")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if _, home := get(t, s.URL+"/fr/", readerUA); !strings.Contains(home, "Un brouillon venu du navigateur") {
 		t.Fatal("not in the latest list")
 	}
@@ -124,5 +160,23 @@ func TestNewsroomInBrowser(t *testing.T) {
 	}
 	if res, _ := noRedirect.Get(m[1]); res.StatusCode != 301 || res.Header.Get("Location") != "/fr/defense/un-brouillon-venu-du-navigateur" {
 		t.Fatalf("short link: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+func writeJPEG(t *testing.T, path string) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 900, 600))
+	for y := 250; y < 350; y++ {
+		for x := range 900 {
+			img.Set(x, y, color.RGBA{200, 20, 20, 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := jpeg.Encode(f, img, nil); err != nil {
+		t.Fatal(err)
 	}
 }
