@@ -225,3 +225,8 @@ func nullID(id int64) any {
 	}
 	return id
 }
+
+// AuditEvent records an action outside an article save.
+func (n *Newsroom) AuditEvent(ctx context.Context, userID int64, action, target, detail string) error {
+	return n.DB.InTx(ctx, func(tx *db.Tx) error { return Audit(ctx, tx, userID, action, target, detail) })
+}

@@ -322,3 +322,34 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 		t.Fatalf("dashboard after the code: %d", w.Code)
 	}
 }
+
+func TestTagAdmin(t *testing.T) {
+	d := testdb.SQLite(t)
+	s := newNewsroomSite(t, d)
+	if w := s.signIn(t, account.RoleAuthor).do("GET", "/admin/tags", nil); w.Code != http.StatusForbidden {
+		t.Fatalf("author manages tags: %d", w.Code)
+	}
+	ed := s.signIn(t, account.RoleEditor)
+	var russie, newStart int64
+	d.QueryRow(context.Background(), `SELECT id FROM tags WHERE slug = 'russie'`).Scan(&russie)
+	d.QueryRow(context.Background(), `SELECT id FROM tags WHERE slug = 'new-start'`).Scan(&newStart)
+	if w := ed.do("GET", "/admin/tags?edition=fr", nil); w.Code != 200 || !strings.Contains(w.Body.String(), "Russie (1)") {
+		t.Fatalf("tags page: %d", w.Code)
+	}
+	if w := ed.do("POST", "/admin/tags/update", url.Values{"edition": {"fr"}, "id": {itoa(russie)}, "name": {"Russie (Fédération)"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("rename: %d", w.Code)
+	}
+	if w := ed.do("POST", "/admin/tags/merge", url.Values{"edition": {"fr"}, "from": {itoa(newStart)}, "into": {itoa(newStart)}}); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("merge into itself: %d", w.Code)
+	}
+	if w := ed.do("POST", "/admin/tags/merge", url.Values{"edition": {"fr"}, "from": {itoa(newStart)}, "into": {itoa(russie)}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("merge: %d", w.Code)
+	}
+	s.h.Cache.Invalidate("site")
+	if w := do(s.h, "GET", "/fr/tags/new-start", nil); w.Code != 301 || w.Header().Get("Location") != "/fr/tags/russie" {
+		t.Fatalf("merged tag URL: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	if body := do(s.h, "GET", "/fr/defense/prorogation-new-start", nil).Body.String(); !strings.Contains(body, "Russie (Fédération)") || strings.Contains(body, "Traité de réduction") {
+		t.Fatal("article page does not show the merged, renamed tag")
+	}
+}

@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
 	"github.com/lede-news/lede/internal/article"
+	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/typo"
@@ -64,6 +66,12 @@ func (h *Handler) sectionPage(w http.ResponseWriter, r *http.Request, e *ed, sec
 
 func (h *Handler) tagPage(w http.ResponseWriter, r *http.Request, e *ed, slug string) error {
 	l, err := h.tagList(r.Context(), e, slug)
+	if errors.Is(err, db.ErrNotFound) {
+		if t, err := h.tags.Redirect(r.Context(), e.ID, slug); err == nil { // merged into another tag
+			http.Redirect(w, r, "/"+e.Code+"/tags/"+t.Slug, http.StatusMovedPermanently)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
