@@ -353,3 +353,48 @@ func TestTagAdmin(t *testing.T) {
 		t.Fatal("article page does not show the merged, renamed tag")
 	}
 }
+
+func TestSiteAdmin(t *testing.T) {
+	d := testdb.SQLite(t)
+	s := newNewsroomSite(t, d)
+	editor, admin := s.signIn(t, account.RoleEditor), s.signIn(t, account.RoleAdmin)
+	if w := s.signIn(t, account.RoleAuthor).do("GET", "/admin/site", nil); w.Code != http.StatusForbidden {
+		t.Fatalf("author: %d", w.Code)
+	}
+	if w := editor.do("POST", "/admin/site/section", url.Values{"edition": {"fr"}, "slug": {"sport"}, "name": {"Sport"}, "position": {"9"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("section: %d %s", w.Code, w.Body)
+	}
+	if w := editor.do("POST", "/admin/site/section", url.Values{"edition": {"fr"}, "slug": {"tags"}, "name": {"Tags"}}); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("reserved section slug: %d", w.Code)
+	}
+	if w := do(s.h, "GET", "/fr/", nil); !strings.Contains(w.Body.String(), `href="/fr/sport"`) {
+		t.Fatal("new section not in the menu")
+	}
+	if w := editor.do("POST", "/admin/site/author", url.Values{"slug": {"nina-roth"}, "name": {"Nina Roth"}, "bio_fr": {"Reporter."}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("author: %d", w.Code)
+	}
+	if w := editor.do("POST", "/admin/site/edition", url.Values{"code": {"de"}, "name": {"Lede"}, "lang": {"de"}, "timezone": {"Europe/Berlin"}}); w.Code != http.StatusForbidden {
+		t.Fatalf("editor creates an edition: %d", w.Code)
+	}
+	if w := admin.do("POST", "/admin/site/edition", url.Values{"code": {"de"}, "name": {"Lede"}, "lang": {"de"}, "timezone": {"Mars/Base"}}); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad time zone: %d", w.Code)
+	}
+	if w := admin.do("POST", "/admin/site/edition", url.Values{"code": {"de"}, "name": {"Lede"}, "lang": {"de"}, "timezone": {"Europe/Berlin"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("edition: %d %s", w.Code, w.Body)
+	}
+	if w := do(s.h, "GET", "/de/", nil); w.Code != 200 {
+		t.Fatalf("new edition: %d", w.Code)
+	}
+	var adminID, editorID int64
+	d.QueryRow(context.Background(), `SELECT id FROM users WHERE role = 'admin'`).Scan(&adminID)
+	d.QueryRow(context.Background(), `SELECT id FROM users WHERE role = 'editor'`).Scan(&editorID)
+	if w := admin.do("POST", "/admin/site/user", url.Values{"id": {itoa(adminID)}, "role": {"editor"}}); w.Code != http.StatusConflict {
+		t.Fatalf("demoting the last admin: %d", w.Code)
+	}
+	if w := admin.do("POST", "/admin/site/user", url.Values{"id": {itoa(editorID)}, "disable": {"1"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("disable: %d", w.Code)
+	}
+	if w := editor.do("GET", "/admin/", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("a disabled editor still in: %d", w.Code)
+	}
+}
