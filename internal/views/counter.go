@@ -32,7 +32,6 @@ type Counter struct {
 	mu       sync.Mutex
 	day      string // UTC day of unixDay, as stored
 	unixDay  int64
-	salt     [32]byte
 	seen     map[seenKey]struct{}
 	pending  map[dayArticle]int64 // not yet sent to the database
 	inflight map[dayArticle]int64 // being written now
@@ -41,6 +40,9 @@ type Counter struct {
 	synced   int64           // unix time of the last totals refresh
 
 	version atomic.Uint64 // changes whenever a shown total may have changed
+
+	salt   atomic.Pointer[daySalt]
+	saltMu sync.Mutex
 }
 
 type dayArticle struct {
@@ -60,16 +62,15 @@ func New(d *db.DB, log *slog.Logger) *Counter {
 // requests), tells robots and prefetches apart: they are remembered but not
 // counted. It reports whether the view counted.
 func (c *Counter) Count(article int64, addr, userAgent string, skip func() bool) bool {
-	unixDay := c.now().Unix() / 86400
+	ds := c.today()
+	// Hash outside the lock: it is the costly part, and needs only the salt.
+	k := seenKey{article, reader(&ds.salt, addr, userAgent)}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if unixDay != c.unixDay {
-		c.unixDay = unixDay
-		c.day = time.Unix(unixDay*86400, 0).UTC().Format(time.DateOnly)
-		rand.Read(c.salt[:])
+	if ds.unixDay != c.unixDay {
+		c.unixDay, c.day = ds.unixDay, ds.day
 		clear(c.seen)
 	}
-	k := seenKey{article, c.reader(addr, userAgent)}
 	if _, ok := c.seen[k]; ok {
 		return false
 	}
@@ -82,9 +83,32 @@ func (c *Counter) Count(article int64, addr, userAgent string, skip func() bool)
 	return true
 }
 
-func (c *Counter) reader(addr, ua string) uint64 {
+// daySalt is the current day's salt; a new one is drawn at midnight UTC.
+type daySalt struct {
+	unixDay int64
+	day     string
+	salt    [32]byte
+}
+
+func (c *Counter) today() *daySalt {
+	unixDay := c.now().Unix() / 86400
+	if ds := c.salt.Load(); ds != nil && ds.unixDay == unixDay {
+		return ds
+	}
+	c.saltMu.Lock()
+	defer c.saltMu.Unlock()
+	if ds := c.salt.Load(); ds != nil && ds.unixDay == unixDay {
+		return ds
+	}
+	ds := &daySalt{unixDay: unixDay, day: time.Unix(unixDay*86400, 0).UTC().Format(time.DateOnly)}
+	rand.Read(ds.salt[:])
+	c.salt.Store(ds)
+	return ds
+}
+
+func reader(salt *[32]byte, addr, ua string) uint64 {
 	h := sha256.New()
-	h.Write(c.salt[:])
+	h.Write(salt[:])
 	h.Write([]byte(addr))
 	h.Write([]byte{0})
 	h.Write([]byte(ua))
