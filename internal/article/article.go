@@ -39,6 +39,8 @@ type Article struct {
 	TranslationGroup int64
 	Shortcode        string
 	Correction       string // a correction note shown to readers
+	SEOTitle         string // for search engines, when not the headline
+	SEODescription   string
 }
 
 // Store reads articles.
@@ -46,19 +48,19 @@ type Store struct{ DB *db.DB }
 
 const cols = `a.id, COALESCE(a.external_id, ''), a.edition_id, a.section_id, a.slug, a.headline, a.standfirst,
 	a.body_md, a.body_html, a.dateline, a.status, a.top, a.published_at, a.updated_at, a.modified_at,
-	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, ''), a.correction`
+	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, ''), a.correction, a.seo_title, a.seo_description`
 
 // listCols leaves out the body, which lists never show.
 const listCols = `a.id, COALESCE(a.external_id, ''), a.edition_id, a.section_id, a.slug, a.headline, a.standfirst,
 	'', '', a.dateline, a.status, a.top, a.published_at, a.updated_at, a.modified_at,
-	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, ''), ''`
+	COALESCE(a.translation_group, 0), COALESCE(a.shortcode, ''), '', '', ''`
 
 func scan(sc interface{ Scan(...any) error }) (Article, error) {
 	var a Article
 	var pub, mod int64
 	var upd sql.NullInt64
 	err := sc.Scan(&a.ID, &a.ExternalID, &a.EditionID, &a.SectionID, &a.Slug, &a.Headline, &a.Standfirst,
-		&a.BodyMD, &a.BodyHTML, &a.Dateline, &a.Status, &a.Top, &pub, &upd, &mod, &a.TranslationGroup, &a.Shortcode, &a.Correction)
+		&a.BodyMD, &a.BodyHTML, &a.Dateline, &a.Status, &a.Top, &pub, &upd, &mod, &a.TranslationGroup, &a.Shortcode, &a.Correction, &a.SEOTitle, &a.SEODescription)
 	a.PublishedAt = time.Unix(pub, 0).UTC()
 	a.ModifiedAt = time.Unix(mod, 0).UTC()
 	if upd.Valid {

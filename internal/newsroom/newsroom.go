@@ -38,6 +38,12 @@ type Draft struct {
 	Top        bool
 	AuthorIDs  []int64
 	TagIDs     []int64
+
+	TranslationOf  int64   // an article of another edition telling the same story
+	Pins, Excludes []int64 // editors' choices for "Read also", pins in order
+	Alias          string  // an extra short-link code
+	SEOTitle       string
+	SEODescription string
 }
 
 // Newsroom writes articles.
@@ -171,6 +177,10 @@ func (n *Newsroom) save(ctx context.Context, tx *db.Tx, userID int64, d Draft, a
 			return 0, 0, fmt.Errorf("newsroom: keep old slug: %w", err)
 		}
 	}
+	if _, err := tx.Exec(ctx, `UPDATE articles SET seo_title = ?, seo_description = ? WHERE id = ?`,
+		strings.TrimSpace(d.SEOTitle), strings.TrimSpace(d.SEODescription), id); err != nil {
+		return 0, 0, fmt.Errorf("newsroom: seo: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO revisions (article_id, version, user_id, action, status, section_id, slug, headline,
 		standfirst, body_md, dateline, correction, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, version, nullID(userID), string(act), to, d.SectionID, a.Slug, a.Headline, a.Standfirst, a.BodyMD, a.Dateline,
@@ -189,6 +199,9 @@ func (n *Newsroom) save(ctx context.Context, tx *db.Tx, userID int64, d Draft, a
 }
 
 func (n *Newsroom) links(ctx context.Context, tx *db.Tx, id int64, d Draft) error {
+	if err := n.extras(ctx, tx, id, d); err != nil {
+		return err
+	}
 	if _, err := tx.Exec(ctx, `DELETE FROM article_authors WHERE article_id = ?`, id); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/lede-news/lede/internal/account"
@@ -59,7 +60,7 @@ func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 	if h.Dev {
 		fsys = os.DirFS("internal/web")
 	}
-	funcs := template.FuncMap{"asset": h.assets.URL}
+	funcs := template.FuncMap{"asset": h.assets.URL, "join": joinIDs}
 	for _, v := range adminViews {
 		t, err := template.New(v).Funcs(funcs).ParseFS(fsys, "templates/admin/layout.html", "templates/admin/"+v+".html")
 		if err != nil {
@@ -167,4 +168,26 @@ func (a *admin) setSession(w http.ResponseWriter, token string) {
 func (a *admin) clearSession(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/admin", HttpOnly: true,
 		Secure: a.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// joinIDs writes article numbers for a form field: "12, 40".
+func joinIDs(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = itoa(id)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseIDs reads "12, 40" back; anything that is not a number is an error.
+func parseIDs(s string) ([]int64, bool) {
+	var out []int64
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, false
+		}
+		out = append(out, id)
+	}
+	return out, true
 }

@@ -388,6 +388,21 @@ func (a *admin) readDraft(r *http.Request) (newsroom.Draft, string, []string, ma
 	if d.Slug == "" {
 		d.Slug = slugFromHeadline(d.Headline)
 	}
+	d.Alias, d.SEOTitle, d.SEODescription = strings.TrimSpace(f.Get("alias")), f.Get("seo_title"), f.Get("seo_description")
+	if v := strings.TrimSpace(f.Get("translation_of")); v != "" {
+		if ids, ok := parseIDs(v); ok && len(ids) == 1 {
+			d.TranslationOf = ids[0]
+		} else {
+			errs["translation_of"] = "is one article number"
+		}
+	}
+	var ok bool
+	if d.Pins, ok = parseIDs(f.Get("pins")); !ok {
+		errs["pins"] = "are article numbers separated by commas"
+	}
+	if d.Excludes, ok = parseIDs(f.Get("excludes")); !ok {
+		errs["excludes"] = "are article numbers separated by commas"
+	}
 	var tags []string
 	for _, t := range strings.Split(f.Get("tags"), ",") {
 		if t = strings.TrimSpace(t); t != "" {

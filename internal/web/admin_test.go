@@ -398,3 +398,46 @@ func TestSiteAdmin(t *testing.T) {
 		t.Fatalf("a disabled editor still in: %d", w.Code)
 	}
 }
+
+func TestEditorExtras(t *testing.T) {
+	d := testdb.SQLite(t)
+	s := newNewsroomSite(t, d)
+	ed := s.signIn(t, account.RoleEditor)
+	var en, fr2 int64
+	d.QueryRow(context.Background(), `SELECT id FROM articles WHERE external_id = 'en-1'`).Scan(&en)
+	d.QueryRow(context.Background(), `SELECT id FROM articles WHERE external_id = 'fr-2'`).Scan(&fr2)
+	form := s.draftForm("Article aux réglages", "publish")
+	form.Set("translation_of", itoa(en))
+	form.Set("pins", itoa(fr2))
+	form.Set("alias", "reglages")
+	form.Set("seo_title", "Titre pour les moteurs")
+	id := articleIDFrom(t, ed.do("POST", "/admin/articles/new", form))
+	s.h.Cache.Invalidate("site")
+	body := do(s.h, "GET", "/fr/defense/article-aux-reglages", nil).Body.String()
+	var pinned int64
+	d.QueryRow(context.Background(), `SELECT other_id FROM related_overrides WHERE article_id = ? AND kind = 'pin'`, id).Scan(&pinned)
+	if pinned != fr2 {
+		t.Errorf("pin not stored: %d", pinned)
+	}
+	for _, want := range []string{"<title>Titre pour les moteurs – Lede</title>", `hreflang="en"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if w := do(s.h, "GET", "/s/reglages", nil); w.Code != 301 || w.Header().Get("Location") != "/fr/defense/article-aux-reglages" {
+		t.Fatalf("alias: %d", w.Code)
+	}
+	bad := s.draftForm("Autre", "save")
+	bad.Set("alias", "reglages")
+	if w := ed.do("POST", "/admin/articles/new", bad); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "already used") {
+		t.Fatalf("taken alias: %d", w.Code)
+	}
+	bad.Set("alias", "")
+	bad.Set("pins", "abc")
+	if w := ed.do("POST", "/admin/articles/new", bad); w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("bad pins: %d", w.Code)
+	}
+	if w := ed.do("GET", "/admin/articles/"+id, nil); !strings.Contains(w.Body.String(), `name="pins" value="`+itoa(fr2)+`"`) {
+		t.Fatal("editor does not show the pins back")
+	}
+}

@@ -98,6 +98,13 @@ type apiArticle struct {
 	PublishAt  string   `json:"publish_at,omitempty"`
 	URL        string   `json:"url,omitempty"`
 	Action     string   `json:"action,omitempty"`
+
+	TranslationOf  int64   `json:"translation_of,omitempty"`
+	RelatedPin     []int64 `json:"related_pin,omitempty"`
+	RelatedExclude []int64 `json:"related_exclude,omitempty"`
+	Alias          string  `json:"alias,omitempty"`
+	SEOTitle       string  `json:"seo_title,omitempty"`
+	SEODescription string  `json:"seo_description,omitempty"`
 }
 
 func (a *admin) apiList(w http.ResponseWriter, r *http.Request, u *account.User) error {
@@ -145,7 +152,8 @@ func (a *admin) toAPI(r *http.Request, d newsroom.Draft, status string) apiArtic
 	s := a.h.site.Load()
 	out := apiArticle{ID: d.ID, Version: d.Version, Status: status, Slug: d.Slug, Headline: d.Headline, Standfirst: d.Standfirst,
 		Body: d.BodyMD, Dateline: d.Dateline, Correction: d.Correction, Top: d.Top, Authors: []string{},
-		PublishAt: d.PublishAt.Format(time.RFC3339)}
+		PublishAt: d.PublishAt.Format(time.RFC3339), TranslationOf: d.TranslationOf, RelatedPin: d.Pins,
+		RelatedExclude: d.Excludes, Alias: d.Alias, SEOTitle: d.SEOTitle, SEODescription: d.SEODescription}
 	if e := s.byID(d.EditionID); e != nil {
 		out.Edition = e.Code
 		if sec := e.sectionsID[d.SectionID]; sec != nil {
@@ -182,7 +190,8 @@ func (a *admin) apiSave(w http.ResponseWriter, r *http.Request, u *account.User)
 	ctx := r.Context()
 	fields := map[string]string{}
 	d := newsroom.Draft{Version: in.Version, Slug: in.Slug, Headline: in.Headline, Standfirst: in.Standfirst, BodyMD: in.Body,
-		Dateline: in.Dateline, Correction: in.Correction, Top: in.Top}
+		Dateline: in.Dateline, Correction: in.Correction, Top: in.Top, TranslationOf: in.TranslationOf, Pins: in.RelatedPin,
+		Excludes: in.RelatedExclude, Alias: in.Alias, SEOTitle: in.SEOTitle, SEODescription: in.SEODescription}
 	e := a.h.site.Load().byCode[in.Edition]
 	if e == nil {
 		fields["edition"] = "unknown edition"

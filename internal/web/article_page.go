@@ -110,7 +110,10 @@ func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (
 		ConductURL:   "/" + e.Code + "/conduct",
 		SubscribeURL: "/" + e.Code + "/subscribe",
 	}
-	v.describe(v.Standfirst)
+	v.describe(firstNonEmpty(a.SEODescription, v.Standfirst))
+	if a.SEOTitle != "" {
+		v.Title = typo.Text(e.Lang, a.SEOTitle) + " – " + e.Name
+	}
 	v.CurrentSection = sec.ID
 	v.Feeds = append(v.Feeds, feedLinks(e.Name+" – "+sec.Name, "/"+e.Code+"/"+sec.Slug)...)
 	if !a.UpdatedAt.IsZero() {
