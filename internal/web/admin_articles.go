@@ -106,12 +106,34 @@ func (a *admin) articles(w http.ResponseWriter, r *http.Request, u *account.User
 	if len(f.Text) > 200 {
 		return errBadRequest
 	}
+	for key, dst := range map[string]*int64{"section": &f.SectionID, "author": &f.AuthorID} {
+		if v := q.Get(key); v != "" {
+			id, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return errBadRequest
+			}
+			*dst = id
+		}
+	}
 	rs, err := a.Newsroom.List(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	a.render(w, http.StatusOK, "articles", listAdminView{adminPage: adminPage{Title: "Articles", User: u}, Rows: a.rows(rs),
-		Status: f.Status, Text: f.Text, EditionID: f.EditionID, Statuses: article.Statuses(), Editions: a.h.site.Load().editions})
+	v := listAdminView{adminPage: adminPage{Title: "Articles", User: u}, Rows: a.rows(rs), Status: f.Status, Text: f.Text,
+		EditionID: f.EditionID, SectionID: f.SectionID, AuthorID: f.AuthorID, Statuses: article.Statuses(), Editions: a.h.site.Load().editions}
+	for _, e := range v.Editions {
+		for _, sec := range e.Sections {
+			v.Sections = append(v.Sections, option{sec.ID, e.Code + " / " + sec.Name, sec.ID == f.SectionID})
+		}
+	}
+	authors, err := a.h.authors.All(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, au := range authors {
+		v.Authors = append(v.Authors, option{au.ID, au.Name, au.ID == f.AuthorID})
+	}
+	a.render(w, http.StatusOK, "articles", v)
 	return nil
 }
 
