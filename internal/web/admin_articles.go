@@ -83,11 +83,12 @@ func (a *admin) scope(u *account.User) int64 {
 
 type listAdminView struct {
 	adminPage
-	Rows         []articleRow
-	Status, Text string
-	EditionID    int64
-	Statuses     []string
-	Editions     []*ed
+	Rows                           []articleRow
+	Status, Text                   string
+	EditionID, SectionID, AuthorID int64
+	Statuses                       []string
+	Editions                       []*ed
+	Sections, Authors              []option
 }
 
 func (a *admin) articles(w http.ResponseWriter, r *http.Request, u *account.User) error {
