@@ -15,9 +15,9 @@ var mediaPath = regexp.MustCompile(`^/media/(\d+)/\d+$`)
 
 // responsiveImages gives each of our own images a srcset of the stored
 // widths, lazy loading, and its title (caption and credit) as a visible
-// caption. Other images are left as they are.
+// caption. Images from elsewhere are removed.
 func responsiveImages(fragment string) string {
-	if !strings.Contains(fragment, `src="/media/`) {
+	if !strings.Contains(fragment, "<img") {
 		return fragment
 	}
 	z := xhtml.NewTokenizer(strings.NewReader(fragment))
@@ -43,8 +43,7 @@ func responsiveImages(fragment string) string {
 		}
 		m := mediaPath.FindStringSubmatch(src)
 		if m == nil {
-			out.Write(z.Raw())
-			continue
+			continue // only our own images: readers and feed readers load nothing from third parties
 		}
 		var set []string
 		for _, w := range []int{320, 640, 1024, 1600} {

@@ -48,6 +48,8 @@ func (a *Article) Validate() error {
 		errs["body"] = "is required"
 	} else if len(a.BodyMD) > 1<<20 {
 		errs["body"] = "is larger than 1 MiB"
+	} else if checkNesting(a.BodyMD) != nil {
+		errs["body"] = ErrTooDeep.Error()
 	}
 	if utf8.RuneCountInString(a.Dateline) > 100 {
 		errs["dateline"] = "is longer than 100 characters"

@@ -133,3 +133,18 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestSlugChangeKeepsOldURL(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		load(t, d, sample)
+		res := load(t, d, strings.Replace(sample, `"slug":"entretien"`, `"slug":"entretien-complet"`, 1))
+		if res.Updated != 1 {
+			t.Fatalf("%+v", res)
+		}
+		var to int64
+		d.QueryRow(context.Background(), `SELECT article_id FROM slug_redirects WHERE slug = 'entretien'`).Scan(&to)
+		if to == 0 {
+			t.Fatal("old slug not kept as a redirect")
+		}
+	})
+}

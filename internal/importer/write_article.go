@@ -110,9 +110,9 @@ func (im *Importer) writeArticle(ctx context.Context, tx *db.Tx, r *Record) (out
 		return unchanged, err
 	}
 	hash := hashRecord(r)
-	var id int64
-	var oldHash string
-	err = tx.QueryRow(ctx, `SELECT id, content_hash FROM articles WHERE external_id = ?`, r.ID).Scan(&id, &oldHash)
+	var id, oldEdition int64
+	var oldHash, oldSlug string
+	err = tx.QueryRow(ctx, `SELECT id, content_hash, slug, edition_id FROM articles WHERE external_id = ?`, r.ID).Scan(&id, &oldHash, &oldSlug, &oldEdition)
 	found := err == nil
 	if err != nil && !errors.Is(db.NotFound(err), db.ErrNotFound) {
 		return unchanged, err
@@ -169,6 +169,17 @@ func (im *Importer) writeArticle(ctx context.Context, tx *db.Tx, r *Record) (out
 	}
 	if err != nil {
 		return unchanged, fmt.Errorf("article %s: %w", r.ID, err)
+	}
+	// The old URL keeps answering (301) after a slug change; a slug taken
+	// now no longer redirects elsewhere.
+	if _, err := tx.Exec(ctx, `DELETE FROM slug_redirects WHERE edition_id = ? AND slug = ?`, x.edition, a.Slug); err != nil {
+		return unchanged, err
+	}
+	if found && oldSlug != a.Slug {
+		if _, err := tx.Exec(ctx, `INSERT INTO slug_redirects (edition_id, slug, article_id) VALUES (?, ?, ?)
+			ON CONFLICT (edition_id, slug) DO UPDATE SET article_id = excluded.article_id`, oldEdition, oldSlug, id); err != nil {
+			return unchanged, err
+		}
 	}
 	if err := im.writeLinks(ctx, tx, id, x); err != nil {
 		return unchanged, fmt.Errorf("article %s: %w", r.ID, err)

@@ -106,9 +106,13 @@ func (n *Newsroom) save(ctx context.Context, tx *db.Tx, userID int64, d Draft, a
 			return 0, 0, article.Errors{"publish_at": "must be in the future"}
 		}
 		a.PublishedAt = d.PublishAt.UTC()
-	case cur.published != 0 && cur.status != article.StatusScheduled:
+	case to == article.StatusScheduled:
+		a.PublishedAt = time.Unix(cur.published, 0).UTC() // saving keeps the scheduled time
+	case cur.status == article.StatusPublished || cur.status == article.StatusUnpublished:
 		a.PublishedAt = time.Unix(cur.published, 0).UTC() // a publication keeps its first date
 	}
+	// Otherwise now: the moment of first publication (drafts get a placeholder
+	// that publication replaces).
 	if err := a.Validate(); err != nil {
 		return 0, 0, err
 	}
@@ -169,6 +173,10 @@ func (n *Newsroom) save(ctx context.Context, tx *db.Tx, userID int64, d Draft, a
 		return 0, 0, fmt.Errorf("newsroom: save: %w", err)
 	}
 	if err := n.links(ctx, tx, id, d); err != nil {
+		return 0, 0, err
+	}
+	// A slug taken now no longer redirects elsewhere.
+	if _, err := tx.Exec(ctx, `DELETE FROM slug_redirects WHERE edition_id = ? AND slug = ?`, d.EditionID, a.Slug); err != nil {
 		return 0, 0, err
 	}
 	if d.ID != 0 && cur.slug != a.Slug {

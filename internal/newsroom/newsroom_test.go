@@ -177,3 +177,49 @@ func TestBadDrafts(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A scheduled article stays scheduled when saved; a draft's publication
+// date is when it is published, not when it was started.
+func TestPublicationDates(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		clock := time.Now().UTC().Truncate(time.Second)
+		f.n.Now = func() time.Time { return clock }
+		id, _, err := f.n.Save(ctx, 1, f.draft(), article.ActSave)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clock = clock.Add(3 * time.Hour)
+		dr, _, _ := f.n.Load(ctx, id)
+		if _, _, err := f.n.Save(ctx, 1, dr, article.ActPublish); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := f.store.Published(ctx, f.edition, "traite")
+		if !a.PublishedAt.Equal(clock) {
+			t.Fatalf("published at %v, want the publication time %v", a.PublishedAt, clock)
+		}
+
+		x := f.draft()
+		x.Slug = "embargo"
+		x.PublishAt = clock.Add(time.Hour)
+		id2, _, err := f.n.Save(ctx, 1, x, article.ActSchedule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dr, _, _ = f.n.Load(ctx, id2)
+		dr.BodyMD += "\n\nUn mot de plus."
+		if _, _, err := f.n.Save(ctx, 1, dr, article.ActSave); err != nil {
+			t.Fatal(err)
+		}
+		dr, status, _ := f.n.Load(ctx, id2)
+		if status != article.StatusScheduled || !dr.PublishAt.Equal(clock.Add(time.Hour)) {
+			t.Fatalf("after saving a scheduled article: %s at %v", status, dr.PublishAt)
+		}
+		var due int64
+		d.QueryRow(ctx, `SELECT min(run_at) FROM jobs WHERE payload = ? AND done_at IS NULL`, strconv.FormatInt(id2, 10)).Scan(&due)
+		if due != clock.Add(time.Hour).Unix() {
+			t.Fatalf("publish job at %d, want %d", due, clock.Add(time.Hour).Unix())
+		}
+	})
+}

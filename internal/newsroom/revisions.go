@@ -78,7 +78,7 @@ func Diff(a, b Revision) []FieldDiff {
 	var out []FieldDiff
 	for _, f := range []struct{ name, x, y string }{
 		{"headline", a.Headline, b.Headline}, {"standfirst", a.Standfirst, b.Standfirst},
-		{"slug", a.Slug, b.Slug}, {"dateline", a.Dateline, b.Dateline}, {"correction", a.Correction, b.Correction},
+		{"slug", a.Slug, b.Slug}, {"section (number)", fmt.Sprint(a.SectionID), fmt.Sprint(b.SectionID)}, {"dateline", a.Dateline, b.Dateline}, {"correction", a.Correction, b.Correction},
 		{"body", a.BodyMD, b.BodyMD},
 	} {
 		if f.x == f.y {

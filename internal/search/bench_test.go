@@ -173,7 +173,7 @@ type lexicon struct {
 
 type benchQuery struct{ ed, q string }
 
-func newCorpus(b *testing.B, n int) *corpus {
+func newCorpus(b testing.TB, n int) *corpus {
 	c := &corpus{n: n, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC), langs: map[string]*lexicon{},
 		queries: map[string][]benchQuery{}, r: rand.New(rand.NewPCG(7, 11))}
 	counts := map[string]map[string]int{"fr": {}, "en": {}}
@@ -270,7 +270,7 @@ func (c *corpus) text(l *lexicon, topic []string, words int) string {
 // insert writes the editions and articles straight into the tables, not
 // through the importer, so that only indexing is timed; it also picks the
 // queries, 100 of each kind per language, from what it wrote.
-func (c *corpus) insert(b *testing.B, d *db.DB, write bool) {
+func (c *corpus) insert(b testing.TB, d *db.DB, write bool) {
 	ctx := context.Background()
 	c.editions = map[string]int64{}
 	sections := map[string][]int64{}

@@ -55,7 +55,8 @@ type entry struct {
 func loadEntry(ctx context.Context, q db.Querier, id int64) (entry, bool, error) {
 	var e entry
 	var terms string
-	err := q.QueryRow(ctx, `SELECT edition_id, len, terms FROM search_docs WHERE article_id = ?`, id).Scan(&e.edition, &e.len, &terms)
+	err := q.QueryRow(ctx, `SELECT d.edition_id, d.len, t.terms FROM search_docs d JOIN search_doc_terms t ON t.article_id = d.article_id
+		WHERE d.article_id = ?`, id).Scan(&e.edition, &e.len, &terms)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, false, nil
 	}
@@ -84,7 +85,11 @@ func (s *Store) put(ctx context.Context, q db.Querier, d *doc, t *tally) error {
 		t.add(d.edition, terms, 1, d.words)
 		t.stats(d.edition, 1, d.len)
 	}
-	return s.eng.save(ctx, q, d, strings.Join(terms, " "), found)
+	if _, err := q.Exec(ctx, `INSERT INTO search_doc_terms (article_id, terms) VALUES (?, ?)
+		ON CONFLICT (article_id) DO UPDATE SET terms = excluded.terms`, d.id, strings.Join(terms, " ")); err != nil {
+		return err
+	}
+	return s.eng.save(ctx, q, d, found)
 }
 
 // withdraw takes an article out of the index, if it is there.
@@ -95,6 +100,9 @@ func (s *Store) withdraw(ctx context.Context, q db.Querier, id int64, t *tally) 
 	}
 	t.add(old.edition, old.terms, -1, nil)
 	t.stats(old.edition, -1, -old.len)
+	if _, err := q.Exec(ctx, `DELETE FROM search_doc_terms WHERE article_id = ?`, id); err != nil {
+		return err
+	}
 	return s.eng.remove(ctx, q, id)
 }
 

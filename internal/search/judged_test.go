@@ -116,6 +116,16 @@ func TestEnginesAgree(t *testing.T) {
 	for _, q := range []string{"europe", "l’alliance", `"défense aérienne"`, "milli", "pays", "étude", "prix énergie"} {
 		queries = append(queries, judgement{Ed: "fr", Q: q})
 	}
+	agree(t, lite, pg, sl, sp, queries)
+	// Again with few matches scored, as when a query matches most of a large
+	// archive: both engines must cut at the same articles.
+	defer func(n int) { maxRanked = n }(maxRanked)
+	maxRanked = 3
+	agree(t, lite, pg, sl, sp, queries)
+}
+
+func agree(t *testing.T, lite, pg *db.DB, sl, sp *Store, queries []judgement) {
+	t.Helper()
 	for _, j := range queries {
 		a, err := sl.Search(context.Background(), request(t, lite, j.Ed, j.Q))
 		if err != nil {

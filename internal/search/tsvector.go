@@ -27,16 +27,16 @@ const (
 	maxPosPerTerm = 256
 )
 
-func (tsvector) save(ctx context.Context, q db.Querier, d *doc, terms string, replace bool) error {
+func (tsvector) save(ctx context.Context, q db.Querier, d *doc, replace bool) error {
 	tf, err := json.Marshal(d.tf)
 	if err != nil {
 		return err
 	}
-	_, err = q.Exec(ctx, `INSERT INTO search_docs (article_id, edition_id, section_id, published_at, len, terms, tsv, tf)
-		VALUES (?, ?, ?, ?, ?, ?, CAST(? AS tsvector), CAST(? AS jsonb)) ON CONFLICT (article_id) DO UPDATE SET
+	_, err = q.Exec(ctx, `INSERT INTO search_docs (article_id, edition_id, section_id, published_at, len, tsv, tf)
+		VALUES (?, ?, ?, ?, ?, CAST(? AS tsvector), CAST(? AS jsonb)) ON CONFLICT (article_id) DO UPDATE SET
 		edition_id = excluded.edition_id, section_id = excluded.section_id, published_at = excluded.published_at,
-		len = excluded.len, terms = excluded.terms, tsv = excluded.tsv, tf = excluded.tf`,
-		d.id, d.edition, d.section, d.published, d.len, terms, tsvectorText(d), string(tf))
+		len = excluded.len, tsv = excluded.tsv, tf = excluded.tf`,
+		d.id, d.edition, d.section, d.published, d.len, tsvectorText(d), string(tf))
 	return err
 }
 
@@ -114,11 +114,13 @@ func tsquery(p *plan) string {
 }
 
 // find scores like FTS5's bm25(): for each term, in the same order,
-// idf·f·(k1+1) / (f + k1·(1−b+b·len/avgdl)), with f the field-weighted
+// idf·f·(k1+1) / (f + k1·(1−b+b·D/avgdl)), with f the field-weighted
 // frequency, idf = ln((N−n+0.5)/(n+0.5)) floored at 1e-6, N the articles
 // and n those with the term, over every edition as FTS5 counts its whole
 // table. The operations are done in the same order, in float64, so the
-// scores agree to the last bits or nearly.
+// scores agree to the last bits or nearly. As on SQLite, time is the
+// minute of publication, and only the newest maxRanked matches are scored,
+// newest meaning by that minute, then id: the order of SQLite's rowids.
 func (tsvector) find(ctx context.Context, d *db.DB, f *finding) ([]hit, int, error) {
 	var docs, tokens int64
 	if err := d.QueryRow(ctx, `SELECT COALESCE(sum(docs), 0), COALESCE(sum(tokens), 0) FROM search_stats`).Scan(&docs, &tokens); err != nil {
@@ -131,31 +133,66 @@ func (tsvector) find(ctx context.Context, d *db.DB, f *finding) ([]hit, int, err
 	if err != nil {
 		return nil, 0, err
 	}
+	where, args := tsWhere(f)
+	var total int
+	if err := d.QueryRow(ctx, `SELECT count(*) FROM search_docs d`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	if total == 0 || f.offset >= total {
+		return nil, total, nil
+	}
 	avgdl := float64(tokens) / float64(docs)
 	k1p1, omb := k1+1.0, 1-b
 	var score strings.Builder
-	var args []any
+	var sargs []any
 	const f64 = "CAST(? AS DOUBLE PRECISION)"
-	const freq = "COALESCE(CAST(d.tf ->> CAST(? AS TEXT) AS DOUBLE PRECISION), 0)"
-	for i, t := range f.rank {
-		if i > 0 {
-			score.WriteString(" + ")
-		}
-		fmt.Fprintf(&score, "%s * ((%s * %s) / (%s + %s * (%s + %s * d.len / %s)))", f64, freq, f64, freq, f64, f64, f64, f64)
-		args = append(args, idf(docs, df[t]), t, k1p1, t, k1, omb, b, avgdl)
+	const freq = "COALESCE(CAST(m.tf ->> CAST(? AS TEXT) AS DOUBLE PRECISION), 0)"
+	score.WriteString("0")
+	for _, t := range f.rank {
+		fmt.Fprintf(&score, " + %s * ((%s * %s) / (%s + %s * (%s + %s * m.len / %s)))", f64, freq, f64, freq, f64, f64, f64, f64)
+		sargs = append(sargs, idf(docs, df[t]), t, k1p1, t, k1, omb, b, avgdl)
 	}
-	args = append(args, recencyBoost, decay, f.req.Now.Unix(), tsquery(&f.plan))
-	where, fargs := f.req.filters()
-	args = append(args, fargs...)
-	from := ` FROM search_docs d WHERE d.tsv @@ CAST(? AS tsquery)` + where
-	hits, total, err := scanHits(ctx, d, `SELECT d.article_id, (`+score.String()+`) * (1.0 + `+f64+` * exp(`+f64+
-		` * CAST(GREATEST(0, ? - d.published_at) AS DOUBLE PRECISION))) AS score, count(*) OVER ()`+from+
-		` ORDER BY score DESC, d.published_at DESC, d.article_id DESC LIMIT ? OFFSET ?`, append(args, f.limit, f.offset)...)
-	if err == nil && len(hits) == 0 && f.offset > 0 {
-		n := 8*len(f.rank) + 3
-		total, err = countAll(ctx, d, `SELECT 1`+from, args[n:]...)
-	}
+	sargs = append(sargs, recencyBoost, decay, f.req.Now.Unix())
+	hits, err := scanHits(ctx, d, `WITH m AS (SELECT d.article_id, `+minuteSQL+` AS minute, d.len, d.tf
+		FROM search_docs d`+where+` ORDER BY minute DESC, d.article_id DESC LIMIT `+strconv.Itoa(maxRanked)+`)
+		SELECT article_id, score FROM (SELECT m.article_id, m.minute, (`+score.String()+`) * (1.0 + `+f64+` * exp(`+f64+
+		` * CAST(GREATEST(0, ? - m.minute * 60) AS DOUBLE PRECISION))) AS score FROM m) AS s
+		ORDER BY score DESC, minute DESC, article_id DESC LIMIT ? OFFSET ?`,
+		append(append(args, sargs...), f.limit, f.offset)...)
 	return hits, total, err
+}
+
+// minuteSQL is minute() in SQL: the time SQLite's rowids keep.
+var minuteSQL = "LEAST(GREATEST(d.published_at, 0) / 60, " + strconv.Itoa(maxMinute) + ")"
+
+// tsWhere returns the WHERE clause of a finding on search_docs d and its
+// arguments.
+func tsWhere(f *finding) (string, []any) {
+	var b strings.Builder
+	r := &f.req
+	b.WriteString(` WHERE d.tsv @@ CAST(? AS tsquery) AND d.edition_id = ?`)
+	args := []any{tsquery(&f.plan), r.EditionID}
+	if !r.From.IsZero() {
+		b.WriteString(` AND ` + minuteSQL + ` >= ?`)
+		args = append(args, minute(r.From.Unix()))
+	}
+	if !r.To.IsZero() {
+		b.WriteString(` AND ` + minuteSQL + ` < ?`)
+		args = append(args, minute(r.To.Unix()))
+	}
+	if r.SectionID != 0 {
+		b.WriteString(` AND d.section_id = ?`)
+		args = append(args, r.SectionID)
+	}
+	if r.TagID != 0 {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = d.article_id AND t.tag_id = ?)`)
+		args = append(args, r.TagID)
+	}
+	if r.AuthorID != 0 {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = d.article_id AND x.author_id = ?)`)
+		args = append(args, r.AuthorID)
+	}
+	return b.String(), args
 }
 
 // idf is FTS5's.

@@ -60,7 +60,10 @@ func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 	if h.Dev {
 		fsys = os.DirFS("internal/web")
 	}
-	funcs := template.FuncMap{"asset": h.assets.URL, "join": joinIDs}
+	funcs := template.FuncMap{"asset": h.assets.URL, "join": joinIDs,
+		"can": func(u *account.User, action string) bool {
+			return u != nil && account.Can(u.Role, account.Action(action), false)
+		}}
 	for _, v := range adminViews {
 		t, err := template.New(v).Funcs(funcs).ParseFS(fsys, "templates/admin/layout.html", "templates/admin/"+v+".html")
 		if err != nil {

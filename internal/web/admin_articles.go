@@ -236,7 +236,7 @@ func (a *admin) showEditor(w http.ResponseWriter, r *http.Request, u *account.Us
 		v.Title = "New article"
 	}
 	if !d.PublishAt.IsZero() {
-		v.PublishAt = d.PublishAt.In(e.Loc).Format("2006-01-02T15:04")
+		v.PublishAt = d.PublishAt.In(e.Loc).Format("2006-01-02T15:04:05")
 	}
 	authors, err := a.h.authors.All(ctx)
 	if err != nil {
@@ -283,7 +283,7 @@ func (a *admin) showEditor(w http.ResponseWriter, r *http.Request, u *account.Us
 			v.PublicURL = "/" + e.Code + "/" + sec.Slug + "/" + d.Slug
 		}
 	}
-	if html, err := article.RenderBody(e.Lang, d.BodyMD); err == nil && r.Method == http.MethodPost {
+	if html, err := article.RenderBody(e.Lang, d.BodyMD); err == nil && r.Method == http.MethodPost && d.BodyMD != "" {
 		v.Preview = template.HTML(html) // sanitised by RenderBody
 	}
 	a.render(w, code, "edit", v)
@@ -440,13 +440,21 @@ func (a *admin) readDraft(r *http.Request) (newsroom.Draft, string, []string, ma
 
 func (a *admin) preview(w http.ResponseWriter, r *http.Request, u *account.User) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 2<<20)
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "the article is larger than 2 MiB", http.StatusRequestEntityTooLarge)
+		return nil
+	}
 	lang := "en"
-	if e := a.h.site.Load().byCode[r.PostFormValue("edition")]; e != nil {
-		lang = e.Lang
+	secID, _ := strconv.ParseInt(r.PostFormValue("section"), 10, 64)
+	for _, e := range a.h.site.Load().editions {
+		if e.sectionsID[secID] != nil {
+			lang = e.Lang
+		}
 	}
 	html, err := article.RenderBody(lang, r.PostFormValue("body"))
 	if err != nil {
-		return errBadRequest
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write([]byte(html))

@@ -136,6 +136,9 @@ func TestNewsroomRolesAndWorkflow(t *testing.T) {
 		}
 		form.Set("action", "submit")
 		articleIDFrom(t, contributor.do("POST", "/admin/articles/"+id, form))
+		if w := contributor.do("GET", "/admin/", nil); strings.Contains(w.Body.String(), `href="/admin/audit"`) {
+			t.Fatal("a contributor is shown the audit log link")
+		}
 		if w := contributor.do("GET", "/admin/audit", nil); w.Code != http.StatusForbidden {
 			t.Fatalf("contributor reads the audit log: %d", w.Code)
 		}
@@ -348,6 +351,9 @@ func TestTagAdmin(t *testing.T) {
 	s.h.Cache.Invalidate("site")
 	if w := do(s.h, "GET", "/fr/tags/new-start", nil); w.Code != 301 || w.Header().Get("Location") != "/fr/tags/russie" {
 		t.Fatalf("merged tag URL: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	if w := do(s.h, "GET", "/fr/tags/new-start/feed.xml", nil); w.Code != 301 || w.Header().Get("Location") != "/fr/tags/russie/feed.xml" {
+		t.Fatalf("merged tag's feed: %d %s", w.Code, w.Header().Get("Location"))
 	}
 	if body := do(s.h, "GET", "/fr/defense/prorogation-new-start", nil).Body.String(); !strings.Contains(body, "Russie (Fédération)") || strings.Contains(body, "Traité de réduction") {
 		t.Fatal("article page does not show the merged, renamed tag")

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+
+	"github.com/lede-news/lede/internal/db"
 )
 
 // routes lists every route. Paths under an edition share two patterns and
@@ -99,6 +102,12 @@ func (h *Handler) listFeed(w http.ResponseWriter, r *http.Request) error {
 	switch r.PathValue("a") {
 	case "tags":
 		l, err = h.tagList(r.Context(), e, r.PathValue("b"))
+		if errors.Is(err, db.ErrNotFound) {
+			if t, rerr := h.tags.Redirect(r.Context(), e.ID, r.PathValue("b")); rerr == nil { // merged: follow it
+				http.Redirect(w, r, "/"+e.Code+"/tags/"+t.Slug+"/"+r.PathValue("file"), http.StatusMovedPermanently)
+				return nil
+			}
+		}
 	case "authors":
 		l, err = h.authorList(r.Context(), e, r.PathValue("b"))
 	default:

@@ -9,12 +9,17 @@ CREATE TABLE search_docs (
     section_id BIGINT NOT NULL,
     published_at BIGINT NOT NULL,
     len BIGINT NOT NULL,
-    terms TEXT NOT NULL,
     tsv TSVECTOR NOT NULL,
     tf JSONB NOT NULL
 );
-CREATE INDEX search_docs_edition ON search_docs (edition_id, published_at);
 CREATE INDEX search_docs_tsv ON search_docs USING GIN (tsv);
+
+-- Each indexed article's distinct terms, to update the vocabulary counts
+-- exactly when it changes or goes.
+CREATE TABLE search_doc_terms (
+    article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    terms TEXT NOT NULL
+);
 
 -- The vocabulary of each edition: how many articles have the term, and one
 -- word it was written as, for prefixes and "did you mean". Terms compare

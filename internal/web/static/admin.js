@@ -9,6 +9,8 @@ document.addEventListener("DOMContentLoaded", function () {
     timer = setTimeout(function () {
       var data = new URLSearchParams();
       data.set("body", body.value);
+      var section = document.getElementById("section");
+      if (section) data.set("section", section.value); // the edition's language sets the typography
       fetch("/admin/preview", { method: "POST", body: data, credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) { if (html) out.innerHTML = html; }); // sanitised by the server
