@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"unicode/utf8"
 
 	"github.com/lede-news/lede/internal/db"
 )
@@ -35,6 +36,8 @@ type Importer struct {
 	Log     *slog.Logger
 	// Progress, when set, is called after each line.
 	Progress func(line int)
+
+	seen map[string]int // article id → line, within one Import
 }
 
 // LineError is a record that was not loaded.
@@ -67,6 +70,7 @@ const (
 // input cannot be read; bad records are listed in Result.Errors.
 func (im *Importer) Import(ctx context.Context, r io.Reader) (Result, error) {
 	var res Result
+	im.seen = map[string]int{}
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
 		line, err := readLine(br)
@@ -99,7 +103,18 @@ func (im *Importer) one(ctx context.Context, res *Result, line []byte) {
 	if len(line) == 0 || line[0] == '#' {
 		return
 	}
+	if !utf8.Valid(line) {
+		res.Errors = append(res.Errors, LineError{res.Lines, errors.New("the line is not valid UTF-8")})
+		return
+	}
 	rec, err := Decode(line)
+	if err == nil && rec.Type == "article" {
+		if first, dup := im.seen[rec.ID]; dup {
+			err = fmt.Errorf("id %q was already used on line %d of this file", rec.ID, first)
+		} else {
+			im.seen[rec.ID] = res.Lines
+		}
+	}
 	if err == nil {
 		var o outcome
 		o, err = im.write(ctx, &rec, line)

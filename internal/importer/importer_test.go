@@ -148,3 +148,15 @@ func TestSlugChangeKeepsOldURL(t *testing.T) {
 		}
 	})
 }
+
+func TestDuplicateIDsAndBadUTF8(t *testing.T) {
+	d := testdb.SQLite(t)
+	load(t, d, sample)
+	dup := `{"type":"article","id":"z-1","edition":"fr","section":"defense","slug":"z-un","headline":"Z","body":"b","authors":["claire"],"published_at":"2026-11-20T14:03:00Z"}
+{"type":"article","id":"z-1","edition":"fr","section":"defense","slug":"z-deux","headline":"Z2","body":"b","authors":["claire"],"published_at":"2026-11-20T14:03:00Z"}
+{"type":"author","slug":"bad","name":"` + "\xff\xfe" + `"}`
+	res := load(t, d, dup)
+	if res.Created != 1 || len(res.Errors) != 2 || !strings.Contains(res.Errors[0].Error(), "already used on line 1") || !strings.Contains(res.Errors[1].Error(), "UTF-8") {
+		t.Fatalf("%+v", res)
+	}
+}

@@ -81,6 +81,7 @@ func (a *admin) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if err := a.Throttle.Clear(r.Context(), account.EmailKey(u.Email)); err != nil {
 		a.h.Log.Warn("web: clear sign-in failures", "err", err)
 	}
+	a.record(r, u.ID, "password.reset", "user:"+itoa(u.ID), "")
 	a.clearSession(w)
 	http.Redirect(w, r, "/admin/signin", http.StatusSeeOther)
 }

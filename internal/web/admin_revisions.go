@@ -106,6 +106,7 @@ func (a *admin) restore(w http.ResponseWriter, r *http.Request, u *account.User)
 	if _, err := a.Newsroom.Restore(r.Context(), u.ID, id, version, current); err != nil {
 		return err
 	}
+	a.record(r, u.ID, "article.restore", "article:"+itoa(id), "version "+itoa(int64(version)))
 	http.Redirect(w, r, "/admin/articles/"+itoa(id)+"?saved=1", http.StatusSeeOther)
 	return nil
 }

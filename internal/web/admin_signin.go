@@ -34,6 +34,7 @@ func (a *admin) signin(w http.ResponseWriter, r *http.Request) {
 		a.render(w, http.StatusTooManyRequests, "signin", v)
 		return
 	case errors.Is(err, account.ErrBadCredentials), errors.Is(err, account.ErrDisabled):
+		a.record(r, 0, "session.signin_failed", "email:"+account.NormalizeEmail(v.Email), a.h.Proxies.ClientAddr(r))
 		v.Error = "Wrong email or password."
 		if errors.Is(err, account.ErrDisabled) {
 			v.Error = "This account is disabled."
@@ -54,6 +55,7 @@ func (a *admin) signin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.setSession(w, token)
+	a.record(r, u.ID, "session.signin", "user:"+itoa(u.ID), a.h.Proxies.ClientAddr(r))
 	if u.HasTOTP() {
 		http.Redirect(w, r, "/admin/signin/code?next="+urlQueryEscape(v.Next), http.StatusSeeOther)
 		return
@@ -100,6 +102,7 @@ func (a *admin) signout(w http.ResponseWriter, r *http.Request, u *account.User)
 		if err := a.Sessions.DeleteAllForUser(r.Context(), u.ID); err != nil {
 			return err
 		}
+		a.record(r, u.ID, "session.signout_everywhere", "user:"+itoa(u.ID), "")
 	} else if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := a.Sessions.Delete(r.Context(), c.Value); err != nil {
 			return err
@@ -147,6 +150,15 @@ func (a *admin) setup(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, &u, err)
 		return
 	}
+	a.record(r, u.ID, "setup.first_admin", "user:"+itoa(u.ID), u.Email)
 	a.setSession(w, token)
 	http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+}
+
+// record notes in the audit log an event that is not an article save; a failure to record
+// it is logged, not shown to the user.
+func (a *admin) record(r *http.Request, userID int64, action, target, detail string) {
+	if err := a.Newsroom.AuditEvent(r.Context(), userID, action, target, detail); err != nil {
+		a.h.Log.Error("web: audit", "action", action, "err", err)
+	}
 }

@@ -88,6 +88,9 @@ func (h *Handler) buildFeed(ctx context.Context, e *ed, l list) (*feed.Feed, err
 	host := hostOf(h.BaseURL)
 	fd := &feed.Feed{ID: "tag:" + host + ",2026:" + l.path, Title: title, Description: firstNonEmpty(l.intro, e.Tagline),
 		Lang: e.Lang, HomeURL: h.BaseURL + l.path, Updated: time.Now()}
+	if l.path == "/"+e.Code {
+		fd.HomeURL += "/" // the edition's home page is /fr/
+	}
 	for _, a := range items {
 		it := feed.Item{
 			// The id names the article, not its URL, so it survives edits and moves.

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/lede-news/lede/internal/db"
 )
@@ -26,7 +27,7 @@ func (h *Handler) routes() *http.ServeMux {
 	m.HandleFunc("GET /{ed}/{name}", h.wrap(h.editionPage))
 	m.HandleFunc("GET /{ed}/{a}/{b}", h.wrap(h.deepPage))
 	m.HandleFunc("GET /{ed}/{a}/{b}/{file}", h.wrap(h.listFeed))
-	m.HandleFunc("GET /", h.wrap(func(http.ResponseWriter, *http.Request) error { return errNotFound }))
+	m.HandleFunc("GET /", h.wrap(h.notFound))
 	return m
 }
 
@@ -145,4 +146,18 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ok\n"))
+}
+
+// notFound answers paths no route takes; one with a trailing slash gets a
+// 301 to the same path without it (/fr/defense/ → /fr/defense).
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) error {
+	p := r.URL.Path
+	if len(p) > 1 && p[len(p)-1] == '/' {
+		target := strings.TrimRight(p, "/")
+		if strings.HasPrefix(target, "/") && !strings.HasPrefix(target, "//") && !strings.HasPrefix(target, "/\\") {
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return nil
+		}
+	}
+	return errNotFound
 }

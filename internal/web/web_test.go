@@ -99,6 +99,8 @@ func TestPages(t *testing.T) {
 			{"GET", "/xx/defense/nope", map[string]string{"Accept-Language": "en"}, 404, []string{"Page not found"}, nil, nil},
 			{"GET", "/fr/tags/nope", nil, 404, []string{"Page introuvable"}, nil, nil},
 			{"GET", "/fr/defense/a/b/c", nil, 404, nil, nil, nil},
+			{"GET", "/fr/defense/", nil, 301, nil, nil, map[string]string{"Location": "/fr/defense"}},
+			{"GET", "/fr/defense/prorogation-new-start/", nil, 301, nil, nil, map[string]string{"Location": "/fr/defense/prorogation-new-start"}},
 			{"GET", "/s/zzzz", nil, 404, nil, nil, nil},
 			{"GET", "/s/%2F%2Fevil.example", nil, 404, nil, nil, nil},
 			{"GET", "/s/..%2F..%2Fetc", nil, 404, nil, nil, nil},
