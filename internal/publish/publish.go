@@ -61,7 +61,7 @@ func Tags(ctx context.Context, tx *db.Tx, id int64) ([]string, error) {
 			}
 			args = []any{group, id}
 		}
-		ids, err := queryIDs(ctx, tx, q.query, args...)
+		ids, err := db.IDs(ctx, tx, q.query, args...)
 		if err != nil {
 			return nil, fmt.Errorf("publish: tags of %d: %w", id, err)
 		}
@@ -122,23 +122,6 @@ func (p *Publisher) Job(ctx context.Context, tx *db.Tx, j jobs.Job) error {
 		return nil
 	}
 	return p.Changed(ctx, tx, id, nil)
-}
-
-func queryIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 func dedupe(tags []string) []string {

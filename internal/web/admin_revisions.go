@@ -22,11 +22,8 @@ func (a *admin) revisions(w http.ResponseWriter, r *http.Request, u *account.Use
 	if err != nil {
 		return err
 	}
-	if ok, err := a.may(r.Context(), u, id, account.ArticleView); err != nil || !ok {
-		if err != nil {
-			return err
-		}
-		return errForbidden
+	if err := a.mayView(r, u, id); err != nil {
+		return err
 	}
 	revs, err := a.Newsroom.Revisions(r.Context(), id)
 	if err != nil {
@@ -54,11 +51,8 @@ func (a *admin) diff(w http.ResponseWriter, r *http.Request, u *account.User) er
 	if err != nil {
 		return err
 	}
-	if ok, err := a.may(r.Context(), u, id, account.ArticleView); err != nil || !ok {
-		if err != nil {
-			return err
-		}
-		return errForbidden
+	if err := a.mayView(r, u, id); err != nil {
+		return err
 	}
 	va, errA := strconv.Atoi(r.URL.Query().Get("a"))
 	vb, errB := strconv.Atoi(r.URL.Query().Get("b"))
@@ -147,4 +141,16 @@ func slugFromHeadline(h string) string {
 		}
 	}
 	return s
+}
+
+// mayView refuses users whose role does not let them open the article.
+func (a *admin) mayView(r *http.Request, u *account.User, id int64) error {
+	ok, err := a.may(r.Context(), u, id, account.ArticleView)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errForbidden
+	}
+	return nil
 }
