@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -199,18 +200,32 @@ func etagMatch(header, etag string) bool {
 	return false
 }
 
+// The compressors are pooled: each allocates about a megabyte of state, and
+// a hot article is re-rendered (and so recompressed) up to once a second.
+var (
+	gzipPool = sync.Pool{New: func() any {
+		zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+		return zw
+	}}
+	brotliPool = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, 6) }}
+)
+
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw := gzipPool.Get().(*gzip.Writer)
+	zw.Reset(&buf)
 	zw.Write(b)
 	zw.Close()
+	gzipPool.Put(zw)
 	return buf.Bytes()
 }
 
 func brotliBytes(b []byte) []byte {
 	var buf bytes.Buffer
-	bw := brotli.NewWriterLevel(&buf, 6)
+	bw := brotliPool.Get().(*brotli.Writer)
+	bw.Reset(&buf)
 	bw.Write(b)
 	bw.Close()
+	brotliPool.Put(bw)
 	return buf.Bytes()
 }
