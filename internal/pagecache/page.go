@@ -141,7 +141,7 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, cl := p.body, p.clID
-	switch ae := r.Header.Get("Accept-Encoding"); {
+	switch ae := header(r, "Accept-Encoding"); {
 	case p.gz == nil:
 	case accepts(ae, "br"):
 		body, cl = p.br, p.clBr
@@ -160,10 +160,10 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request) {
 // notModified applies RFC 9110's order: If-None-Match when present,
 // otherwise If-Modified-Since.
 func (p *Page) notModified(r *http.Request) bool {
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
+	if inm := header(r, "If-None-Match"); inm != "" {
 		return etagMatch(inm, p.etag[0])
 	}
-	if ims := r.Header.Get("If-Modified-Since"); ims != "" && p.lastMod != nil {
+	if ims := header(r, "If-Modified-Since"); ims != "" && p.lastMod != nil {
 		t, err := http.ParseTime(ims)
 		return err == nil && !p.lastModTime.After(t)
 	}
@@ -228,4 +228,14 @@ func brotliBytes(b []byte) []byte {
 	bw.Close()
 	brotliPool.Put(bw)
 	return buf.Bytes()
+}
+
+// header reads a request header by its canonical name without
+// re-canonicalising it, as Header.Get does on every call (the server has
+// stored the keys canonical already).
+func header(r *http.Request, canonical string) string {
+	if v := r.Header[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
