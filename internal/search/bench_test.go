@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/demo"
@@ -27,7 +30,8 @@ import (
 //	LEDE_SEARCH_BENCH_DOCS=100000 go test ./internal/search -run '^$' -bench Corpus -benchtime 1x -timeout 3h
 //
 // and LEDE_TEST_POSTGRES set for the PostgreSQL half.
-// LEDE_SEARCH_BENCH_KEEP=DIR keeps the SQLite corpus for the next run.
+// LEDE_SEARCH_BENCH_KEEP=DIR keeps the corpus for the next run, which then
+// measures queries only: SQLite in DIR, PostgreSQL as database lede_bench_N.
 func BenchmarkCorpus(b *testing.B) {
 	n := 2000
 	if v := os.Getenv("LEDE_SEARCH_BENCH_DOCS"); v != "" {
@@ -96,10 +100,12 @@ func BenchmarkCorpus(b *testing.B) {
 // reused by the next run, which then measures queries only.
 func benchDB(b *testing.B, engine string, n int) (*db.DB, bool) {
 	dir := os.Getenv("LEDE_SEARCH_BENCH_KEEP")
-	if engine == "postgres" {
+	switch {
+	case engine == "postgres" && dir == "":
 		return testdb.Postgres(b), false
-	}
-	if dir == "" {
+	case engine == "postgres":
+		return keptPostgres(b, n)
+	case dir == "":
 		return testdb.SQLite(b), false
 	}
 	path := filepath.Join(dir, fmt.Sprintf("lede-bench-%d.db", n))
@@ -114,6 +120,41 @@ func benchDB(b *testing.B, engine string, n int) (*db.DB, bool) {
 		b.Fatal(err)
 	}
 	return d, reuse
+}
+
+// keptPostgres is the PostgreSQL database lede_bench_N on the server of
+// LEDE_TEST_POSTGRES, created on the first run and reused (drop it by hand).
+func keptPostgres(b *testing.B, n int) (*db.DB, bool) {
+	ctx := context.Background()
+	base, err := url.Parse(os.Getenv(testdb.EnvPostgres))
+	if err != nil {
+		b.Fatal(err)
+	}
+	name := fmt.Sprintf("lede_bench_%d", n)
+	admin, err := db.Open(ctx, base.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var exists bool
+	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ?)`, name).Scan(&exists); err != nil {
+		b.Fatal(err)
+	}
+	if !exists {
+		if _, err := admin.Exec(ctx, `CREATE DATABASE `+name); err != nil {
+			b.Fatal(err)
+		}
+	}
+	admin.Close()
+	base.Path = "/" + name
+	d, err := db.Open(ctx, base.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return d, exists
 }
 
 // benchPublish times the publishing path on the full index: 200 articles
@@ -199,7 +240,8 @@ func newCorpus(b testing.TB, n int) *corpus {
 		"fr": {"ba", "ré", "lo", "mi", "ton", "sel", "var", "quin", "eau", "cha", "nel", "dé", "pon", "ri", "gue", "lan"},
 		"en": {"ba", "ker", "lo", "mi", "ton", "sel", "var", "quin", "ford", "sha", "nel", "dale", "wick", "ri", "gan", "ley"},
 	}
-	for lang, cnt := range counts {
+	for _, lang := range []string{"fr", "en"} {
+		cnt := counts[lang]
 		l := &lexicon{}
 		for w := range cnt {
 			l.words = append(l.words, w)
@@ -253,7 +295,8 @@ func (c *corpus) text(l *lexicon, topic []string, words int) string {
 			w = l.words[l.zipf.Uint64()]
 		}
 		if start {
-			w = strings.ToUpper(w[:1]) + w[1:]
+			r, n := utf8.DecodeRuneInString(w)
+			w = string(unicode.ToUpper(r)) + w[n:]
 			start = false
 		}
 		b.WriteString(w)

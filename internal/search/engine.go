@@ -16,6 +16,8 @@ type engine interface {
 	// find returns a page of hits, best first, and how many articles
 	// match in all.
 	find(ctx context.Context, d *db.DB, f *finding) ([]hit, int, error)
+	// optimize tidies the index after a rebuild.
+	optimize(ctx context.Context, d *db.DB) error
 }
 
 // finding is one run of a plan against the index.

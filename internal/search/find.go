@@ -21,7 +21,7 @@ type Request struct {
 	SectionID int64     // 0: any
 	TagID     int64     // 0: any
 	AuthorID  int64     // 0: any
-	From, To  time.Time // published in [From, To); zero: open
+	From, To  time.Time // published in [From, To), to the minute; zero: open
 	Page      int       // from 1
 	PerPage   int       // 0: DefaultPer
 	Now       time.Time // for the recency boost; zero: time.Now()

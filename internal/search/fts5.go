@@ -96,6 +96,13 @@ func (fts5) remove(ctx context.Context, q db.Querier, id int64) error {
 	return err
 }
 
+// optimize merges the FTS5 index into one segment, as a bulk rebuild
+// leaves many.
+func (fts5) optimize(ctx context.Context, d *db.DB) error {
+	_, err := d.Exec(ctx, `INSERT INTO search_fts (search_fts) VALUES ('optimize')`)
+	return err
+}
+
 var weights = fmt.Sprintf("%g, %g, %g", headlineWeight, standfirstWeight, bodyWeight)
 
 // find matches every term (and one alternative) in the FTS5 expression that

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -126,6 +127,8 @@ func TestEnginesAgree(t *testing.T) {
 
 func agree(t *testing.T, lite, pg *db.DB, sl, sp *Store, queries []judgement) {
 	t.Helper()
+	worst := 0.0
+	defer func() { t.Logf("largest relative score difference: %.1e", worst) }()
 	for _, j := range queries {
 		a, err := sl.Search(context.Background(), request(t, lite, j.Ed, j.Q))
 		if err != nil {
@@ -141,7 +144,9 @@ func agree(t *testing.T, lite, pg *db.DB, sl, sp *Store, queries []judgement) {
 			continue
 		}
 		for i := range a.Hits {
-			if x, y := a.Hits[i].Score, b.Hits[i].Score; !near(x, y) {
+			x, y := a.Hits[i].Score, b.Hits[i].Score
+			worst = max(worst, math.Abs(x-y)/max(x, y))
+			if !near(x, y) {
 				t.Errorf("%s %q: %s scores %v on sqlite, %v on postgres", j.Ed, j.Q, ia[i], x, y)
 			}
 		}

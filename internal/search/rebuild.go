@@ -14,8 +14,8 @@ const rebuildBatch = 100
 // Rebuild re-indexes every published article and takes out the entries of
 // articles that are not published, for `lede reindex` after the analysis
 // changed or the index was lost. Each article is replaced in place, so
-// searches keep working while it runs. progress, when set, is called after
-// each batch.
+// searches keep working while it runs; the index is optimised at the end.
+// progress, when set, is called after each batch.
 func (s *Store) Rebuild(ctx context.Context, progress func(done, total int)) error {
 	ids, err := queryIDs(ctx, s.DB, `SELECT id FROM articles WHERE status = 'published' ORDER BY id`)
 	if err != nil {
@@ -44,6 +44,9 @@ func (s *Store) Rebuild(ctx context.Context, progress func(done, total int)) err
 		if progress != nil {
 			progress(i+len(batch), len(all))
 		}
+	}
+	if err := s.eng.optimize(ctx, s.DB); err != nil {
+		return fmt.Errorf("search: rebuild: optimize: %w", err)
 	}
 	return nil
 }

@@ -53,7 +53,7 @@ var k1, b = 1.2, 0.75
 const (
 	MaxQuery      = 256 // characters
 	maxClauses    = 16  // words and phrases; more are ignored
-	maxExpansions = 16  // terms a prefix stands for
+	maxExpansions = 8   // terms a prefix stands for
 	minPrefix     = 3   // characters typed before a word is taken as a prefix
 	DefaultPer    = 20
 	maxPer        = 50

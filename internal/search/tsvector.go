@@ -45,6 +45,14 @@ func (tsvector) remove(ctx context.Context, q db.Querier, id int64) error {
 	return err
 }
 
+// optimize refreshes the planner's statistics, which a bulk rebuild makes
+// stale: without them PostgreSQL may scan every tsvector instead of using
+// the GIN index.
+func (tsvector) optimize(ctx context.Context, d *db.DB) error {
+	_, err := d.Exec(ctx, `ANALYZE search_docs, search_doc_terms, search_terms`)
+	return err
+}
+
 // tsvectorText writes a document's terms in tsvector syntax, numbering the
 // terms of all fields in one sequence with a gap between fields, so a
 // phrase never runs from the headline into the standfirst, as in FTS5
@@ -85,10 +93,16 @@ func tsvectorText(d *doc) string {
 	return b.String()
 }
 
-// lexeme quotes a term for tsvector and tsquery input.
+// lexeme quotes a term for tsvector and tsquery input. Terms hold only
+// letters and digits; escaping is a second guard.
 func lexeme(t string) string {
-	return "'" + strings.NewReplacer(`'`, `''`, `\`, `\\`).Replace(t) + "'"
+	if strings.ContainsAny(t, `'\`) {
+		t = lexemeEscape.Replace(t)
+	}
+	return "'" + t + "'"
 }
+
+var lexemeEscape = strings.NewReplacer(`'`, `''`, `\`, `\\`)
 
 // tsquery writes a plan in tsquery syntax.
 func tsquery(p *plan) string {
@@ -141,25 +155,35 @@ func (tsvector) find(ctx context.Context, d *db.DB, f *finding) ([]hit, int, err
 	if total == 0 || f.offset >= total {
 		return nil, total, nil
 	}
+	query, qargs := rankedQuery(f, docs, tokens, df)
+	hits, err := scanHits(ctx, d, query, qargs...)
+	return hits, total, err
+}
+
+// rankedQuery is the query that scores the newest maxRanked matches and
+// returns a page of them, best first.
+func rankedQuery(f *finding, docs, tokens int64, df map[string]int64) (string, []any) {
+	where, args := tsWhere(f)
 	avgdl := float64(tokens) / float64(docs)
 	k1p1, omb := k1+1.0, 1-b
 	var score strings.Builder
-	var sargs []any
 	const f64 = "CAST(? AS DOUBLE PRECISION)"
 	const freq = "COALESCE(CAST(m.tf ->> CAST(? AS TEXT) AS DOUBLE PRECISION), 0)"
 	score.WriteString("0")
 	for _, t := range f.rank {
 		fmt.Fprintf(&score, " + %s * ((%s * %s) / (%s + %s * (%s + %s * m.len / %s)))", f64, freq, f64, freq, f64, f64, f64, f64)
-		sargs = append(sargs, idf(docs, df[t]), t, k1p1, t, k1, omb, b, avgdl)
+		args = append(args, idf(docs, df[t]), t, k1p1, t, k1, omb, b, avgdl)
 	}
-	sargs = append(sargs, recencyBoost, decay, f.req.Now.Unix())
-	hits, err := scanHits(ctx, d, `WITH m AS (SELECT d.article_id, `+minuteSQL+` AS minute, d.len, d.tf
-		FROM search_docs d`+where+` ORDER BY minute DESC, d.article_id DESC LIMIT `+strconv.Itoa(maxRanked)+`)
-		SELECT article_id, score FROM (SELECT m.article_id, m.minute, (`+score.String()+`) * (1.0 + `+f64+` * exp(`+f64+
+	args = append(args, recencyBoost, decay, f.req.Now.Unix(), f.limit, f.offset)
+	// The newest matches first, then their frequencies: tf is read (and
+	// decompressed) once per scored article, not once per term.
+	return `WITH c AS (SELECT d.article_id, ` + minuteSQL + ` AS minute, d.len
+		FROM search_docs d` + where + ` ORDER BY minute DESC, d.article_id DESC LIMIT ` + strconv.Itoa(maxRanked) + `),
+		m AS MATERIALIZED (SELECT c.article_id, c.minute, c.len, x.tf || '{}'::jsonb AS tf
+		FROM c JOIN search_docs x ON x.article_id = c.article_id)
+		SELECT article_id, score FROM (SELECT m.article_id, m.minute, (` + score.String() + `) * (1.0 + ` + f64 + ` * exp(` + f64 +
 		` * CAST(GREATEST(0, ? - m.minute * 60) AS DOUBLE PRECISION))) AS score FROM m) AS s
-		ORDER BY score DESC, minute DESC, article_id DESC LIMIT ? OFFSET ?`,
-		append(append(args, sargs...), f.limit, f.offset)...)
-	return hits, total, err
+		ORDER BY score DESC, minute DESC, article_id DESC LIMIT ? OFFSET ?`, args
 }
 
 // minuteSQL is minute() in SQL: the time SQLite's rowids keep.
