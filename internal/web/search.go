@@ -227,7 +227,7 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request, e *ed) erro
 		return err
 	}
 	title := e.T.T("search_title")
-	if res.Query != "" {
+	if res.Problem == search.ProblemNone {
 		title = res.Query + " – " + title
 	}
 	v := searchView{page: h.base(e, title, path), Query: f.req.Query, Section: f.params.Get("section"),
