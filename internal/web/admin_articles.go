@@ -208,10 +208,8 @@ func (a *admin) editArticle(w http.ResponseWriter, r *http.Request, u *account.U
 	if err != nil {
 		return err
 	}
-	if ok, err := a.may(r.Context(), u, id, account.ArticleView); err != nil {
+	if err := a.mayView(r, u, id); err != nil {
 		return err
-	} else if !ok {
-		return errForbidden
 	}
 	d, status, err := a.Newsroom.Load(r.Context(), id)
 	if err != nil {

@@ -66,27 +66,7 @@ func TestSearchPages(t *testing.T) {
 			{"GET", "/xx/search?q=traite", nil, 404, nil, nil, nil},
 			{"POST", "/fr/search?q=traite", nil, 405, nil, nil, nil},
 		} {
-			w := do(h, c.method, c.path, c.header)
-			body := w.Body.String()
-			if w.Code != c.wantCode {
-				t.Errorf("%s %s = %d, want %d", c.method, c.path, w.Code, c.wantCode)
-				continue
-			}
-			for _, s := range c.wantBody {
-				if !strings.Contains(body, s) {
-					t.Errorf("%s %s: body lacks %q", c.method, c.path, s)
-				}
-			}
-			for _, s := range c.notBody {
-				if strings.Contains(body, s) {
-					t.Errorf("%s %s: body contains %q", c.method, c.path, s)
-				}
-			}
-			for k, v := range c.wantHeader {
-				if got := w.Header().Get(k); !strings.HasPrefix(got, v) {
-					t.Errorf("%s %s: header %s = %q, want %q", c.method, c.path, k, got, v)
-				}
-			}
+			c.run(t, h)
 		}
 		if p := h.Cache.Get("/fr/search"); p != nil {
 			t.Error("a search page went into the page cache")

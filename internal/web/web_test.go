@@ -53,6 +53,32 @@ type check struct {
 	wantHeader   map[string]string
 }
 
+// run sends the check's request and reports every way the answer differs.
+func (c check) run(t *testing.T, h http.Handler) {
+	t.Helper()
+	w := do(h, c.method, c.path, c.header)
+	body := w.Body.String()
+	if w.Code != c.wantCode {
+		t.Errorf("%s %s = %d, want %d", c.method, c.path, w.Code, c.wantCode)
+		return
+	}
+	for _, s := range c.wantBody {
+		if !strings.Contains(body, s) {
+			t.Errorf("%s %s: body lacks %q", c.method, c.path, s)
+		}
+	}
+	for _, s := range c.notBody {
+		if strings.Contains(body, s) {
+			t.Errorf("%s %s: body contains %q", c.method, c.path, s)
+		}
+	}
+	for k, v := range c.wantHeader {
+		if got := w.Header().Get(k); !strings.HasPrefix(got, v) {
+			t.Errorf("%s %s: header %s = %q, want %q", c.method, c.path, k, got, v)
+		}
+	}
+}
+
 func do(h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(method, path, nil)
 	r.Header.Set("User-Agent", browserUA)
@@ -108,27 +134,7 @@ func TestPages(t *testing.T) {
 			{"GET", "/healthz", nil, 200, []string{"ok"}, nil, nil},
 		}
 		for _, c := range checks {
-			w := do(h, c.method, c.path, c.header)
-			body := w.Body.String()
-			if w.Code != c.wantCode {
-				t.Errorf("%s %s = %d, want %d", c.method, c.path, w.Code, c.wantCode)
-				continue
-			}
-			for _, s := range c.wantBody {
-				if !strings.Contains(body, s) {
-					t.Errorf("%s %s: body lacks %q", c.method, c.path, s)
-				}
-			}
-			for _, s := range c.notBody {
-				if strings.Contains(body, s) {
-					t.Errorf("%s %s: body contains %q", c.method, c.path, s)
-				}
-			}
-			for k, v := range c.wantHeader {
-				if got := w.Header().Get(k); !strings.HasPrefix(got, v) {
-					t.Errorf("%s %s: header %s = %q, want %q", c.method, c.path, k, got, v)
-				}
-			}
+			c.run(t, h)
 		}
 	})
 }
