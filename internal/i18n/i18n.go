@@ -7,7 +7,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,15 +37,24 @@ func load() map[string]*Catalog {
 		if err != nil {
 			panic(err)
 		}
-		lang := strings.TrimSuffix(e.Name(), path.Ext(e.Name()))
-		c := &Catalog{Lang: lang, msgs: map[string]string{}}
-		if err := json.Unmarshal(b, &c.msgs); err != nil {
+		// fr.json and fr.comments.json both belong to "fr": each feature
+		// keeps its messages in its own file.
+		lang, _, _ := strings.Cut(e.Name(), ".")
+		c := out[lang]
+		if c == nil {
+			c = &Catalog{Lang: lang, msgs: map[string]string{}}
+			out[lang] = c
+		}
+		var msgs map[string]string
+		if err := json.Unmarshal(b, &msgs); err != nil {
 			panic(fmt.Sprintf("i18n: catalog %s: %v", e.Name(), err))
 		}
-		for k, v := range c.msgs {
+		for k, v := range msgs {
+			if _, dup := c.msgs[k]; dup {
+				panic(fmt.Sprintf("i18n: catalog %s: key %q is also in another %s file", e.Name(), k, lang))
+			}
 			c.msgs[k] = typo.Text(lang, v)
 		}
-		out[lang] = c
 	}
 	return out
 }
