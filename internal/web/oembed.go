@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/lede-news/lede/internal/shortlink"
 )
 
 // oembed answers /oembed?url=…: an oEmbed 1.0 "link" response for one of
@@ -24,6 +26,14 @@ func (h *Handler) oembed(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(parts) == 2 && parts[0] == "s" && shortlink.ValidCode(parts[1]) {
+		// A short link embeds as the article it leads to.
+		a, err := h.articles.ByShortcode(r.Context(), parts[1])
+		if err != nil {
+			return err
+		}
+		parts = strings.Split(strings.Trim(h.site.Load().articleURL(a), "/"), "/")
+	}
 	if len(parts) != 3 {
 		return errNotFound
 	}

@@ -155,7 +155,16 @@ func TestOEmbed(t *testing.T) {
 	if o["version"] != "1.0" || o["type"] != "link" || o["title"] != "Les conseillers évoquent la prorogation du traité" || o["provider_name"] != "Lede" {
 		t.Fatalf("oEmbed %v", o)
 	}
+	a, err := h.articles.Published(context.Background(), h.site.Load().byCode["fr"].ID, "prorogation-new-start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = do(h, "GET", "/oembed?url="+url.QueryEscape("http://lede.test/s/"+a.Shortcode), nil)
+	if err := json.Unmarshal(w.Body.Bytes(), &o); err != nil || w.Code != 200 || o["title"] != "Les conseillers évoquent la prorogation du traité" {
+		t.Fatalf("oEmbed of the short link: %d %v %s", w.Code, err, w.Body)
+	}
 	for q, want := range map[string]int{
+		"url=" + url.QueryEscape("http://lede.test/s/zzzzzz"):                             404,
 		"url=" + url.QueryEscape("https://evil.example/fr/defense/prorogation-new-start"): 404,
 		"url=" + url.QueryEscape("http://lede.test/fr/defense/nope"):                      404,
 		"url=" + url.QueryEscape(page) + "&format=xml":                                    501,
