@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -83,7 +84,10 @@ func (a *admin) saveRecord(w http.ResponseWriter, r *http.Request, u *account.Us
 }
 
 func (a *admin) saveSection(w http.ResponseWriter, r *http.Request, u *account.User) error {
-	pos, _ := strconv.Atoi(r.PostFormValue("position"))
+	pos, err := strconv.Atoi(strings.TrimSpace(cmp.Or(r.PostFormValue("position"), "0")))
+	if err != nil || pos < 0 {
+		return a.renderSite(w, r, u, http.StatusUnprocessableEntity, "position: a whole number, 0 or more")
+	}
 	return a.saveRecord(w, r, u, importer.Record{Type: "section", Edition: r.PostFormValue("edition"),
 		Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: strings.TrimSpace(r.PostFormValue("name")), Position: pos}, account.SectionManage)
 }

@@ -370,6 +370,12 @@ func TestSiteAdmin(t *testing.T) {
 	if w := editor.do("POST", "/admin/site/section", url.Values{"edition": {"fr"}, "slug": {"sport"}, "name": {"Sport"}, "position": {"9"}}); w.Code != http.StatusSeeOther {
 		t.Fatalf("section: %d %s", w.Code, w.Body)
 	}
+	if w := editor.do("POST", "/admin/site/section", url.Values{"edition": {"fr"}, "slug": {"jeux"}, "name": {"Jeux"}, "position": {"abc"}}); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "whole number") {
+		t.Fatalf("position abc: %d", w.Code)
+	}
+	if w := do(s.h, "GET", "/fr/jeux", nil); w.Code != http.StatusNotFound {
+		t.Fatalf("a refused section was created: %d", w.Code)
+	}
 	if w := editor.do("POST", "/admin/site/section", url.Values{"edition": {"fr"}, "slug": {"tags"}, "name": {"Tags"}}); w.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("reserved section slug: %d", w.Code)
 	}
