@@ -214,25 +214,6 @@ func (s *Store) Translations(ctx context.Context, a Article) ([]Article, error) 
 	return out, rows.Err()
 }
 
-// FirstPublished returns, per edition, the time of its oldest published
-// article.
-func (s *Store) FirstPublished(ctx context.Context) (map[int64]time.Time, error) {
-	rows, err := s.DB.Query(ctx, `SELECT edition_id, min(published_at) FROM articles WHERE status = 'published' GROUP BY edition_id`)
-	if err != nil {
-		return nil, fmt.Errorf("article: first published: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]time.Time{}
-	for rows.Next() {
-		var ed, t int64
-		if err := rows.Scan(&ed, &t); err != nil {
-			return nil, fmt.Errorf("article: first published: %w", err)
-		}
-		out[ed] = time.Unix(t, 0).UTC()
-	}
-	return out, rows.Err()
-}
-
 // ByOldSlug returns the published article that used to be at slug in an
 // edition, so its old URL can redirect.
 func (s *Store) ByOldSlug(ctx context.Context, editionID int64, slug string) (Article, error) {

@@ -64,6 +64,12 @@ func TestSitemaps(t *testing.T) {
 		if !locs[month] || !locs["http://lede.test/sitemaps/news.xml"] || !locs["http://lede.test/sitemaps/en-2021-01.xml"] {
 			t.Fatalf("index lacks sitemaps: %v", locs)
 		}
+		if this := "http://lede.test/sitemaps/fr-" + time.Now().UTC().Add(-time.Hour).Format("2006-01") + ".xml"; !locs[this] {
+			t.Errorf("index lacks this month's sitemap %s", this)
+		}
+		if locs["http://lede.test/sitemaps/fr-2021-02.xml"] || locs["http://lede.test/sitemaps/en-2021-03.xml"] {
+			t.Errorf("index names months without articles: %v", locs)
+		}
 		var set gotURLSet
 		w = do(h, "GET", "/sitemaps/fr-2021-01.xml", nil)
 		if err := xml.Unmarshal(w.Body.Bytes(), &set); err != nil {

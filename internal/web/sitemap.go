@@ -72,26 +72,21 @@ func (h *Handler) prepareXML(v any, tags []string, lastMod time.Time) (*pagecach
 
 func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	return h.cached(w, r, "/sitemap.xml", func(ctx context.Context) (*pagecache.Page, error) {
-		first, err := h.articles.FirstPublished(ctx)
+		months, err := h.articles.Months(ctx)
 		if err != nil {
 			return nil, err
 		}
 		idx := sitemapIndex{Sitemaps: []sitemapRef{{Loc: h.BaseURL + "/sitemaps/news.xml"}}}
-		now := time.Now().UTC()
 		for _, e := range h.site.Load().editions {
-			start, ok := first[e.ID]
-			if !ok {
-				continue
-			}
-			for m := monthOf(now); !m.Before(monthOf(start)); m = m.AddDate(0, -1, 0) {
-				idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: fmt.Sprintf("%s/sitemaps/%s-%s.xml", h.BaseURL, e.Code, m.Format("2006-01"))})
+			for _, m := range months[e.ID] {
+				idx.Sitemaps = append(idx.Sitemaps, sitemapRef{Loc: fmt.Sprintf("%s/sitemaps/%s-%s.xml", h.BaseURL, e.Code, m.Start.Format("2006-01")),
+					LastMod: m.LastMod.Format(time.RFC3339)})
 			}
 		}
 		return h.prepareXML(idx, []string{"site"}, time.Time{})
 	})
 }
 
-func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
 
 // sitemapFile serves /sitemaps/news.xml and /sitemaps/{ed}-{yyyy}-{mm}.xml.
 func (h *Handler) sitemapFile(w http.ResponseWriter, r *http.Request) error {
