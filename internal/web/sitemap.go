@@ -87,7 +87,6 @@ func (h *Handler) sitemapIndex(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-
 // sitemapFile serves /sitemaps/news.xml and /sitemaps/{ed}-{yyyy}-{mm}.xml.
 func (h *Handler) sitemapFile(w http.ResponseWriter, r *http.Request) error {
 	name, ok := strings.CutSuffix(r.PathValue("name"), ".xml")
