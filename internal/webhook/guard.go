@@ -22,31 +22,6 @@ type Policy struct {
 	Allow        []netip.Prefix // exceptions, e.g. 10.1.2.0/24 for an intranet receiver
 }
 
-// ParseAllow reads a comma-separated list of CIDRs or single addresses.
-func ParseAllow(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if !strings.Contains(f, "/") {
-			a, err := netip.ParseAddr(f)
-			if err != nil {
-				return nil, fmt.Errorf("%q is not an address or CIDR", f)
-			}
-			out = append(out, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(f)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not an address or CIDR", f)
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
-}
-
 // guardian builds the dial-time check. IPv4 exceptions are also allowed in
 // their IPv4-mapped IPv6 form, which the checker treats as IPv6.
 func (p Policy) guardian() *ssrf.Guardian {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,7 +81,7 @@ func newReceiver(t *testing.T, codes ...int) *receiver {
 	return r
 }
 
-func (r *receiver) secretNow() string { r.mu.Lock(); defer r.mu.Unlock(); return r.secret }
+func (r *receiver) secretNow() string  { r.mu.Lock(); defer r.mu.Unlock(); return r.secret }
 func (r *receiver) setSecret(s string) { r.mu.Lock(); r.secret = s; r.mu.Unlock() }
 func (r *receiver) requests() []received {
 	r.mu.Lock()
@@ -413,11 +414,7 @@ func TestSSRFRefusals(t *testing.T) {
 		if _, err := webhook.NewClient(webhook.Policy{}).Get(rcv.URL); !errors.Is(err, ssrf.ErrProhibitedIP) {
 			t.Fatalf("strict client reached loopback: %v", err)
 		}
-		allow, err := webhook.ParseAllow("127.0.0.0/8, ::1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := webhook.NewClient(webhook.Policy{Allow: allow})
+		c := webhook.NewClient(webhook.Policy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}})
 		resp, err := c.Get(rcv.URL)
 		if err != nil {
 			t.Fatalf("allow-listed loopback refused: %v", err)
@@ -425,9 +422,6 @@ func TestSSRFRefusals(t *testing.T) {
 		resp.Body.Close()
 		if _, err := c.Get("http://10.0.0.1/"); !errors.Is(err, ssrf.ErrProhibitedIP) {
 			t.Fatalf("10.0.0.1 with loopback allowed: %v", err)
-		}
-		if _, err := webhook.ParseAllow("10.0.0.0/33"); err == nil {
-			t.Error("bad CIDR accepted")
 		}
 	})
 }
