@@ -140,7 +140,7 @@ func TestWebhooksOverHTTP(t *testing.T) {
 	}
 	admin := adminClient(t, s.URL, "admin@lede.test")
 	code, page := postForm(t, admin, s.URL+"/admin/webhooks", url.Values{"url": {"ftp://example.org/"}, "events": {"article.published"}, "active": {"1"}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "must start with https://") {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "The URL must start with https://") {
 		t.Fatalf("bad URL: %d\n%s", code, page)
 	}
 	code, page = postForm(t, admin, s.URL+"/admin/webhooks", url.Values{"url": {"https://example.org/"}, "events": {"article.deleted"}, "active": {"1"}})
@@ -216,6 +216,17 @@ func TestWebhooksOverHTTP(t *testing.T) {
 	waitFor(t, "the redelivery", func() bool { return len(rcv.requests()) >= 3 })
 	if got = rcv.requests(); got[2].Delivery != got[1].Delivery || !got[2].Valid {
 		t.Fatalf("redelivery: %+v", got)
+	}
+
+	// Deleting needs the confirmation box.
+	if code, _ := postForm(t, admin, s.URL+"/admin/webhooks/"+endpoint+"/delete", nil); code != http.StatusUnprocessableEntity {
+		t.Fatalf("unconfirmed delete: %d", code)
+	}
+	if code, _ := getPage(t, admin, s.URL+"/admin/webhooks/"+endpoint); code != 200 {
+		t.Fatal("an unconfirmed delete deleted")
+	}
+	if code, page := postForm(t, admin, s.URL+"/admin/webhooks/"+endpoint+"/delete", url.Values{"confirm": {"1"}}); code != 200 || !strings.Contains(page, "Endpoint deleted.") {
+		t.Fatalf("delete: %d\n%s", code, page)
 	}
 }
 

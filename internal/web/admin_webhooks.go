@@ -51,7 +51,8 @@ func webhookInput(r *http.Request) webhook.Input {
 
 func webhookError(err error) string {
 	if errors.Is(err, webhook.ErrInvalid) {
-		return strings.TrimPrefix(err.Error(), webhook.ErrInvalid.Error()+": ")
+		msg := strings.TrimPrefix(err.Error(), webhook.ErrInvalid.Error()+": ")
+		return strings.ToUpper(msg[:1]) + msg[1:] + "."
 	}
 	return ""
 }
@@ -232,6 +233,9 @@ func (a *admin) webhookDelete(w http.ResponseWriter, r *http.Request, u *account
 	id, err := a.webhookID(r)
 	if err != nil {
 		return err
+	}
+	if r.PostFormValue("confirm") == "" {
+		return a.renderWebhook(w, r, u, http.StatusUnprocessableEntity, id, "Tick the box to confirm the deletion; nothing was deleted.", "", "", nil)
 	}
 	if err := a.Webhooks.Delete(r.Context(), id); errors.Is(err, db.ErrNotFound) {
 		return errNotFound
