@@ -113,6 +113,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	poller := &changes.Poller{DB: d, Log: log, Apply: func(tags []string) { h.Invalidate(bg, tags) }}
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)
+	go hooks.PruneEvery(bg, 10*time.Minute, 30*24*time.Hour)
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
 		publish.JobKind: pub.Job,
 		webhook.JobKind: hooks.Job,

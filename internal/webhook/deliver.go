@@ -386,3 +386,34 @@ func (s *Service) Deliveries(ctx context.Context, endpointID int64, limit int) (
 	}
 	return out, arows.Err()
 }
+
+// Prune deletes finished deliveries (and their attempts) older than before,
+// so the log keeps the recent history only.
+func (s *Service) Prune(ctx context.Context, before time.Time) error {
+	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+		const old = `SELECT id FROM webhook_deliveries WHERE status <> 'pending' AND done_at < ?`
+		if _, err := tx.Exec(ctx, `DELETE FROM webhook_attempts WHERE delivery_id IN (`+old+`)`, before.Unix()); err != nil {
+			return fmt.Errorf("webhook: prune: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND done_at < ?`, before.Unix()); err != nil {
+			return fmt.Errorf("webhook: prune: %w", err)
+		}
+		return nil
+	})
+}
+
+// PruneEvery prunes deliveries older than keep every interval until ctx ends.
+func (s *Service) PruneEvery(ctx context.Context, interval, keep time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Prune(ctx, time.Now().Add(-keep)); err != nil && ctx.Err() == nil {
+				s.log().Warn("webhook: prune", "err", err)
+			}
+		}
+	}
+}

@@ -345,6 +345,22 @@ func TestRetriesThenSuccessThenGiveUp(t *testing.T) {
 		if got := down.requests(); len(got) != 4 || got[3].delivery != got[0].delivery || ds[0].Status != webhook.StatusFailed || ds[0].Attempts != 4 {
 			t.Fatalf("after redeliver: %d requests, %+v", len(got), ds[0])
 		}
+
+		// Pruning drops finished deliveries older than the cut, with their log.
+		if err := f.svc.Prune(ctx, time.Now().Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if ds, _ = f.svc.Deliveries(ctx, e2.ID, 10); len(ds) != 1 {
+			t.Fatal("pruned a recent delivery")
+		}
+		if err := f.svc.Prune(ctx, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		d.QueryRow(ctx, `SELECT count(*) FROM webhook_attempts`).Scan(&left)
+		if ds, _ = f.svc.Deliveries(ctx, e2.ID, 10); len(ds) != 0 || left != 0 {
+			t.Fatalf("prune left %d deliveries, %d attempts", len(ds), left)
+		}
 	})
 }
 
