@@ -531,3 +531,50 @@ func TestDefaultBackoff(t *testing.T) {
 		t.Fatalf("retries span %v", total)
 	}
 }
+
+// Several nodes working the queue at once send each delivery once.
+func TestDeliveredOnceAcrossNodes(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		f := setup(t, d)
+		a, b := newReceiver(t), newReceiver(t)
+		f.endpoint(t, a.URL)
+		f.endpoint(t, b.URL, webhook.EventPublished)
+		for i := range 5 {
+			if _, _, err := f.n.Save(ctx, 0, f.draft("article-"+strconv.Itoa(i)), article.ActPublish); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := &jobs.Runner{DB: d, Log: quiet, Handlers: map[string]jobs.Handler{webhook.JobKind: f.svc.Job}}
+				for {
+					ran, err := r.RunOne(ctx)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if !ran {
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		seen := map[string]int{}
+		for _, r := range append(a.requests(), b.requests()...) {
+			seen[r.delivery]++
+		}
+		if len(seen) != 10 {
+			t.Fatalf("%d deliveries reached the receivers, want 10", len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("delivery %s sent %d times", id, n)
+			}
+		}
+	})
+}
