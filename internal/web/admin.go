@@ -54,7 +54,7 @@ var adminHeader = http.Header{
 	"Cache-Control":          {"no-store"},
 }
 
-var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message", "account", "media", "tags", "site", "webhooks"}
+var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message", "account", "media", "tags", "site"}
 
 func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 	a := &admin{AdminDeps: d, h: h, media: h.media, secure: strings.HasPrefix(h.BaseURL, "https://"), tmpl: map[string]*template.Template{}}

@@ -11,6 +11,8 @@ import (
 	"github.com/lede-news/lede/internal/webhook"
 )
 
+func init() { adminViews = append(adminViews, "webhooks") }
+
 // webhooksView is the list of endpoints with the form to add one, or one
 // endpoint with its settings and delivery log.
 type webhooksView struct {

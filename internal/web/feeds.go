@@ -100,8 +100,9 @@ func (h *Handler) buildFeed(ctx context.Context, e *ed, l list) (*feed.Feed, err
 			// The id names the article, not its URL, so it survives edits and moves.
 			ID:  "tag:" + host + "," + a.PublishedAt.Format(time.DateOnly) + ":article:" + itoa(a.ID),
 			URL: h.BaseURL + s.articleURL(a), Title: typo.Text(e.Lang, a.Headline), Summary: typo.Text(e.Lang, a.Standfirst),
-			Published: a.PublishedAt, Updated: a.UpdatedAt, ContentHTML: a.BodyHTML, Image: images[a.ID],
+			Published: a.PublishedAt, Updated: a.UpdatedAt, ContentHTML: a.BodyHTML,
 		}
+		it.Image = images[a.ID]
 		for _, au := range bylines[a.ID] {
 			it.Authors = append(it.Authors, feed.Person{Name: au.Name, URL: h.BaseURL + "/" + e.Code + "/authors/" + au.Slug})
 		}
