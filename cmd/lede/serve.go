@@ -25,6 +25,7 @@ import (
 	"github.com/lede-news/lede/internal/search"
 	"github.com/lede-news/lede/internal/views"
 	"github.com/lede-news/lede/internal/web"
+	"github.com/lede-news/lede/internal/webhook"
 )
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
@@ -74,6 +75,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	pub := &publish.Publisher{Related: rel, Search: srch}
+	hooks := &webhook.Service{DB: d, BaseURL: cfg.BaseURL, Log: log,
+		Policy: webhook.Policy{AllowPrivate: cfg.WebhookAllowPrivate, Allow: cfg.WebhookAllow}}
+	pub.Events = hooks
+	if cfg.WebhookAllowPrivate {
+		log.Warn("webhooks may reach loopback and private addresses (webhook-allow-private): for development and tests only")
+	}
 	users := &account.Store{DB: d}
 	mailer, err := mail.New(mail.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
 		Password: cfg.SMTPPassword, From: cfg.MailFrom, Dir: filepath.Join(cfg.Data, "mail")})
@@ -85,6 +92,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	newsroomUI := &web.AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
 		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}, Limiter: &account.Limiter{DB: d}, Mail: mailer}
+	newsroomUI.Webhooks = hooks
 	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Search: srch, Views: counter, Cache: pagecache.New(cfg.CachePages),
 		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI})
 	if err != nil {
@@ -105,8 +113,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	poller := &changes.Poller{DB: d, Log: log, Apply: func(tags []string) { h.Invalidate(bg, tags) }}
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)
+	go hooks.PruneEvery(bg, 10*time.Minute, 30*24*time.Hour)
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
 		publish.JobKind: pub.Job,
+		webhook.JobKind: hooks.Job,
 	}}
 	go runner.Run(bg, 500*time.Millisecond)
 

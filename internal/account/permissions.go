@@ -24,6 +24,7 @@ const (
 	UserManage       Action = "user.manage"
 	EditionManage    Action = "edition.manage"
 	SettingsManage   Action = "settings.manage"
+	WebhookManage    Action = "webhook.manage" // outgoing webhooks: endpoints, secrets, deliveries
 )
 
 // Scope is how far a role's permission reaches.
@@ -58,13 +59,14 @@ var grants = map[Action]map[Role]Scope{
 	UserManage:       {RoleAdmin: Any},
 	EditionManage:    {RoleAdmin: Any},
 	SettingsManage:   {RoleAdmin: Any},
+	WebhookManage:    {RoleAdmin: Any},
 }
 
 // Actions lists every action, for the permission matrix.
 func Actions() []Action {
 	return []Action{ArticleCreate, ArticleView, ArticleEdit, ArticleEditLive, ArticleSubmit, ArticleReturn, ArticlePublish,
 		ArticleUnpublish, CommentModerate, TagCreate, TagManage, SectionManage, AuthorManage, AuditView,
-		UserManage, EditionManage, SettingsManage}
+		UserManage, EditionManage, SettingsManage, WebhookManage}
 }
 
 // Can reports whether role may do action on a resource; owns says whether

@@ -27,6 +27,7 @@ var policy = map[Action]string{
 	UserManage:       "A---",
 	EditionManage:    "A---",
 	SettingsManage:   "A---",
+	WebhookManage:    "A---",
 }
 
 // Every role × action × ownership, each denial its own subtest.

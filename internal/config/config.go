@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	netmail "net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,6 +38,9 @@ type Config struct {
 	SMTPUsername   string
 	SMTPPassword   string
 	MailFrom       string
+
+	WebhookAllowPrivate bool           // deliveries may reach loopback and private addresses
+	WebhookAllow        []netip.Prefix // or only these special ranges
 }
 
 // option is one row of the settings table.
@@ -60,6 +64,8 @@ var Options = []option{
 	{name: "smtp-username", env: "LEDE_SMTP_USERNAME", def: "", usage: "SMTP user name"},
 	{name: "smtp-password", env: "LEDE_SMTP_PASSWORD", def: "", usage: "SMTP password", secret: true},
 	{name: "mail-from", env: "LEDE_MAIL_FROM", def: "Lede <lede@localhost>", usage: "sender of outgoing mail"},
+	{name: "webhook-allow-private", env: "LEDE_WEBHOOK_ALLOW_PRIVATE", def: "false", usage: "let webhooks reach loopback, private and other special addresses (development and tests only)"},
+	{name: "webhook-allow", env: "LEDE_WEBHOOK_ALLOW", def: "", usage: "comma-separated CIDRs or addresses webhooks may reach although special, e.g. 10.1.2.0/24"},
 	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
 }
@@ -124,6 +130,14 @@ func build(v map[string]*string) (Config, error) {
 	if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
 		errs = append(errs, fmt.Errorf("mail-from %q: must be an address such as Lede <news@example.org>", c.MailFrom))
 	}
+	if s := *v["webhook-allow-private"]; s == "" {
+		c.WebhookAllowPrivate = false
+	} else if c.WebhookAllowPrivate, err = strconv.ParseBool(s); err != nil {
+		errs = append(errs, fmt.Errorf("webhook-allow-private %q: must be true or false (1 or 0)", *v["webhook-allow-private"]))
+	}
+	if c.WebhookAllow, err = parsePrefixes(*v["webhook-allow"]); err != nil {
+		errs = append(errs, fmt.Errorf("webhook-allow: %w", err))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(*v["log-level"])); err != nil {
 		errs = append(errs, fmt.Errorf("log-level %q: must be debug, info, warn or error", *v["log-level"]))
 	}
@@ -171,4 +185,24 @@ func Redact(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// parsePrefixes reads a comma-separated list of CIDRs or single addresses.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("%q is not a CIDR such as 10.1.2.0/24 or an address", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -19,7 +19,7 @@ type atomFeed struct {
 type atomEntry struct {
 	ID         string         `xml:"id"`
 	Title      string         `xml:"title"`
-	Link       atomLink       `xml:"link"`
+	Links      []atomLink     `xml:"link"`
 	Published  string         `xml:"published"`
 	Updated    string         `xml:"updated"`
 	Summary    *atomText      `xml:"summary,omitempty"`
@@ -51,7 +51,7 @@ func Atom(f *Feed) ([]byte, error) {
 	doc := atomFeed{Lang: f.Lang, ID: f.ID, Title: f.Title, Sub: f.Description, Updated: stamp(updated),
 		Links: []atomLink{{Href: f.FeedURL, Rel: "self", Type: "application/atom+xml"}, {Href: f.HomeURL, Rel: "alternate", Type: "text/html"}}}
 	for _, it := range f.Items {
-		e := atomEntry{ID: it.ID, Title: it.Title, Link: atomLink{Href: it.URL, Rel: "alternate", Type: "text/html"},
+		e := atomEntry{ID: it.ID, Title: it.Title, Links: []atomLink{{Href: it.URL, Rel: "alternate", Type: "text/html"}},
 			Published: stamp(it.Published), Updated: stamp(max(it.Published, it.Updated))}
 		if it.Summary != "" {
 			e.Summary = &atomText{Type: "text", Value: it.Summary}
@@ -61,6 +61,9 @@ func Atom(f *Feed) ([]byte, error) {
 		}
 		for _, a := range it.Authors {
 			e.Authors = append(e.Authors, atomPerson{a.Name, a.URL})
+		}
+		if im := it.Image; im != nil {
+			e.Links = append(e.Links, atomLink{Href: im.URL, Rel: "enclosure", Type: im.Type, Length: im.Length})
 		}
 		for _, t := range it.Tags {
 			e.Categories = append(e.Categories, atomCategory{t})

@@ -28,6 +28,17 @@ type Item struct {
 	Updated     time.Time
 	Authors     []Person
 	Tags        []string
+	Image       *Image // the lead image, or nil
+}
+
+// Image is an item's lead image, given as an enclosure (RSS), an enclosure
+// link (Atom) and image plus attachment (JSON Feed).
+type Image struct {
+	URL           string // absolute
+	Type          string // MIME type of the bytes at URL
+	Length        int64  // their size
+	Width, Height int
+	Alt           string
 }
 
 // Person is a byline.

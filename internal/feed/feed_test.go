@@ -19,7 +19,8 @@ func sample() *Feed {
 			{ID: "tag:lede.test,2021-01-25:article:7", URL: "http://lede.test/fr/defense/new-start", Title: "« New START » : l’appel",
 				Summary: "Un premier appel <important> & bref.", ContentHTML: `<p>Texte <a href="https://x.org/?a=1&amp;b=2">lien</a>]]></p>`,
 				Published: pub, Updated: pub.Add(2 * time.Hour), Authors: []Person{{"Claire Duval", "http://lede.test/fr/authors/claire-duval"}},
-				Tags: []string{"Russie", "New START"}},
+				Tags: []string{"Russie", "New START"}, Image: &Image{URL: "http://lede.test/media/4/1024", Type: "image/jpeg",
+					Length: 48213, Width: 1024, Height: 683, Alt: "Signature du traité & poignée de main"}},
 			{ID: "tag:lede.test,2021-01-20:article:3", URL: "http://lede.test/fr/defense/otan", Title: "OTAN", Summary: "Résumé",
 				Published: pub.Add(-120 * time.Hour), Authors: []Person{{"Agence Horizon Presse", ""}}},
 		}}
@@ -56,6 +57,15 @@ func checkParsed(t *testing.T, f *gofeed.Feed, full bool) {
 	if len(it.Categories) != 2 {
 		t.Errorf("categories %v", it.Categories)
 	}
+	// The lead image as an enclosure, absolute, with its size and type;
+	// the second item has none.
+	if len(it.Enclosures) != 1 || it.Enclosures[0].URL != "http://lede.test/media/4/1024" ||
+		it.Enclosures[0].Length != "48213" || it.Enclosures[0].Type != "image/jpeg" {
+		t.Errorf("enclosures %+v", it.Enclosures)
+	}
+	if len(f.Items[1].Enclosures) != 0 {
+		t.Errorf("second item enclosures %+v", f.Items[1].Enclosures)
+	}
 }
 
 func TestRSS(t *testing.T) {
@@ -69,6 +79,16 @@ func TestRSS(t *testing.T) {
 		t.Fatalf("type %s %s", f.FeedType, f.FeedVersion)
 	}
 	checkParsed(t, f, true)
+	// Media RSS repeats it with its dimensions and alt text.
+	mc := f.Items[0].Extensions["media"]["content"]
+	if len(mc) != 1 || mc[0].Attrs["url"] != "http://lede.test/media/4/1024" || mc[0].Attrs["medium"] != "image" ||
+		mc[0].Attrs["width"] != "1024" || mc[0].Attrs["fileSize"] != "48213" ||
+		len(mc[0].Children["description"]) != 1 || mc[0].Children["description"][0].Value != "Signature du traité & poignée de main" {
+		t.Errorf("media:content %+v", mc)
+	}
+	if !bytes.Contains(b, []byte(`<enclosure url="http://lede.test/media/4/1024" length="48213" type="image/jpeg"></enclosure>`)) {
+		t.Errorf("RSS enclosure not as RSS 2.0 writes it:\n%s", b)
+	}
 }
 
 func TestAtom(t *testing.T) {
@@ -103,6 +123,9 @@ func TestJSONFeed(t *testing.T) {
 		t.Fatalf("type %s", f.FeedType)
 	}
 	checkParsed(t, f, true)
+	if f.Items[0].Image == nil || f.Items[0].Image.URL != "http://lede.test/media/4/1024" || f.Items[1].Image != nil {
+		t.Errorf("image %+v", f.Items[0].Image)
+	}
 	// The spec's rules: version URL, title, items with id and content.
 	var doc map[string]any
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -120,6 +143,15 @@ func TestJSONFeed(t *testing.T) {
 		}
 		if _, err := time.Parse(time.RFC3339, it["date_published"].(string)); err != nil {
 			t.Errorf("date_published: %v", err)
+		}
+		// An attachment needs url and mime_type; size_in_bytes is a number.
+		if atts, ok := it["attachments"].([]any); ok {
+			for _, raw := range atts {
+				a := raw.(map[string]any)
+				if a["url"] == "" || a["mime_type"] != "image/jpeg" || a["size_in_bytes"] != float64(48213) {
+					t.Errorf("attachment breaks JSON Feed 1.1: %v", a)
+				}
+			}
 		}
 	}
 }

@@ -28,6 +28,15 @@ type jsonItem struct {
 	Authors       []jsonAuthor `json:"authors,omitempty"`
 	Tags          []string     `json:"tags,omitempty"`
 	Language      string       `json:"language,omitempty"`
+	Image         string       `json:"image,omitempty"`
+	Attachments   []jsonAttach `json:"attachments,omitempty"`
+}
+
+type jsonAttach struct {
+	URL      string `json:"url"`
+	MimeType string `json:"mime_type"`
+	Title    string `json:"title,omitempty"`
+	Size     int64  `json:"size_in_bytes,omitempty"`
 }
 
 type jsonAuthor struct {
@@ -54,6 +63,10 @@ func JSON(f *Feed) ([]byte, error) {
 		}
 		for _, a := range it.Authors {
 			ji.Authors = append(ji.Authors, jsonAuthor{a.Name, a.URL})
+		}
+		if im := it.Image; im != nil {
+			ji.Image = im.URL
+			ji.Attachments = []jsonAttach{{URL: im.URL, MimeType: im.Type, Title: im.Alt, Size: im.Length}}
 		}
 		doc.Items = append(doc.Items, ji)
 	}

@@ -198,6 +198,9 @@ func (n *Newsroom) save(ctx context.Context, tx *db.Tx, userID int64, d Draft, a
 	if err := n.Publisher.Changed(ctx, tx, id, before); err != nil {
 		return 0, 0, err
 	}
+	if err := n.Publisher.Transition(ctx, tx, id, cur.status, to); err != nil {
+		return 0, 0, err
+	}
 	if to == article.StatusScheduled {
 		if err := publish.Schedule(ctx, tx, id, a.PublishedAt); err != nil {
 			return 0, 0, err

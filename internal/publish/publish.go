@@ -33,6 +33,7 @@ type searchIndexer interface {
 type Publisher struct {
 	Related relatedUpdater // nil: "Read also" is not maintained (tests)
 	Search  searchIndexer  // nil: no search index (tests)
+	Events  eventSink      // nil: no webhooks (tests, imports)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -121,7 +122,10 @@ func (p *Publisher) Job(ctx context.Context, tx *db.Tx, j jobs.Job) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	return p.Changed(ctx, tx, id, nil)
+	if err := p.Changed(ctx, tx, id, nil); err != nil {
+		return err
+	}
+	return p.Transition(ctx, tx, id, "scheduled", "published")
 }
 
 func dedupe(tags []string) []string {

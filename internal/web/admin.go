@@ -16,6 +16,7 @@ import (
 	"github.com/lede-news/lede/internal/mail"
 	"github.com/lede-news/lede/internal/media"
 	"github.com/lede-news/lede/internal/newsroom"
+	"github.com/lede-news/lede/internal/webhook"
 )
 
 // AdminDeps are what the newsroom UI needs beyond the site's.
@@ -26,6 +27,7 @@ type AdminDeps struct {
 	Newsroom *newsroom.Newsroom
 	Limiter  *account.Limiter
 	Mail     *mail.Sender
+	Webhooks *webhook.Service // nil: no webhooks page
 }
 
 // admin is the newsroom's web UI under /admin/. Every page is private

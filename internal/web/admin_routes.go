@@ -44,6 +44,14 @@ func (a *admin) routes() *http.ServeMux {
 	m.HandleFunc("POST /admin/account/totp/off", a.auth(a.totpOff))
 	m.HandleFunc("POST /admin/account/tokens", a.auth(a.tokenCreate))
 	m.HandleFunc("POST /admin/account/tokens/revoke", a.auth(a.tokenRevoke))
+	m.HandleFunc("GET /admin/webhooks", a.auth(a.webhooksPage))
+	m.HandleFunc("POST /admin/webhooks", a.auth(a.webhookCreate))
+	m.HandleFunc("GET /admin/webhooks/{id}", a.auth(a.webhookPage))
+	m.HandleFunc("POST /admin/webhooks/{id}", a.auth(a.webhookUpdate))
+	m.HandleFunc("POST /admin/webhooks/{id}/test", a.auth(a.webhookTest))
+	m.HandleFunc("POST /admin/webhooks/{id}/secret", a.auth(a.webhookRotate))
+	m.HandleFunc("POST /admin/webhooks/{id}/delete", a.auth(a.webhookDelete))
+	m.HandleFunc("POST /admin/webhooks/{id}/deliveries/{delivery}/redeliver", a.auth(a.webhookRedeliver))
 	m.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) { a.message(w, http.StatusNotFound, nil, "Not found.") })
 	return m
 }

@@ -80,6 +80,10 @@ func (h *Handler) buildFeed(ctx context.Context, e *ed, l list) (*feed.Feed, err
 	if err != nil {
 		return nil, err
 	}
+	images, err := h.leadImages(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	s := h.site.Load()
 	title := e.Name
 	if l.heading != "" && l.heading != e.Name {
@@ -98,6 +102,7 @@ func (h *Handler) buildFeed(ctx context.Context, e *ed, l list) (*feed.Feed, err
 			URL: h.BaseURL + s.articleURL(a), Title: typo.Text(e.Lang, a.Headline), Summary: typo.Text(e.Lang, a.Standfirst),
 			Published: a.PublishedAt, Updated: a.UpdatedAt, ContentHTML: a.BodyHTML,
 		}
+		it.Image = images[a.ID]
 		for _, au := range bylines[a.ID] {
 			it.Authors = append(it.Authors, feed.Person{Name: au.Name, URL: h.BaseURL + "/" + e.Code + "/authors/" + au.Slug})
 		}

@@ -1,8 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,6 +15,7 @@ import (
 
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/importer"
+	"github.com/lede-news/lede/internal/media"
 	"github.com/lede-news/lede/internal/testdb"
 )
 
@@ -111,4 +117,62 @@ func TestSummaryFeeds(t *testing.T) {
 	if f.Items[0].Content != "" || !strings.Contains(f.Items[0].Description, "première conversation") {
 		t.Fatalf("summary feed: content %q description %q", f.Items[0].Content, f.Items[0].Description)
 	}
+}
+
+// An article's lead image (the first of our own images in its body) is in
+// its feed entries as an enclosure in all three formats: absolute URL of
+// the variant the body shows, its MIME type and its size in bytes, which
+// are those that URL then serves. An article without an image has none.
+func TestFeedEnclosures(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		h := newTestHandler(t, d)
+		img := image.NewRGBA(image.Rect(0, 0, 1800, 900))
+		for x := range 1800 {
+			img.Set(x, x/2, color.RGBA{200, 0, 0, 255})
+		}
+		var jp bytes.Buffer
+		jpeg.Encode(&jp, img, nil)
+		m, err := (&media.Store{DB: d}).Upload(ctx, &jp, media.Meta{Alt: "Une diagonale rouge"}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := `{"type":"article","id":"fr-2","edition":"fr","section":"culture","slug":"festival","headline":"Un festival de cinéma",` +
+			`"body":"Texte.\n\n![Une diagonale rouge](/media/` + itoa(m.ID) + `/1024 \"Photo : Lede\")\n\nSuite.","authors":["claire-duval"],"published_at":"2021-01-20T10:00:00Z"}`
+		if res, err := (&importer.Importer{DB: d}).Import(ctx, strings.NewReader(rec)); err != nil || res.Updated != 1 {
+			t.Fatalf("%+v %v", res, err)
+		}
+		h.Cache.Invalidate("site")
+		want := "http://lede.test/media/" + itoa(m.ID) + "/1024"
+		served := do(h, "GET", strings.TrimPrefix(want, "http://lede.test"), nil)
+		if served.Code != 200 || served.Header().Get("Content-Type") != "image/jpeg" {
+			t.Fatalf("image: %d %s", served.Code, served.Header().Get("Content-Type"))
+		}
+		size := strconv.Itoa(served.Body.Len())
+		for _, path := range []string{"/fr/feed.xml", "/fr/atom.xml", "/fr/feed.json", "/fr/culture/feed.xml"} {
+			f, err := gofeed.NewParser().ParseString(do(h, "GET", path, nil).Body.String())
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			var withImage int
+			for _, it := range f.Items {
+				if it.Title != "Un festival de cinéma" {
+					if len(it.Enclosures) != 0 {
+						t.Errorf("%s: %q has enclosures %+v", path, it.Title, it.Enclosures)
+					}
+					continue
+				}
+				withImage++
+				if len(it.Enclosures) != 1 || it.Enclosures[0].URL != want || it.Enclosures[0].Type != "image/jpeg" || it.Enclosures[0].Length != size {
+					t.Errorf("%s: enclosures %+v, want %s image/jpeg %s", path, it.Enclosures, want, size)
+				}
+				if path == "/fr/feed.json" && (it.Image == nil || it.Image.URL != want) {
+					t.Errorf("%s: image %+v", path, it.Image)
+				}
+			}
+			if withImage != 1 {
+				t.Errorf("%s: %d items with the image", path, withImage)
+			}
+		}
+	})
 }
