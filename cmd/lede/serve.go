@@ -116,6 +116,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go hooks.PruneEvery(bg, 10*time.Minute, 30*24*time.Hour)
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
 		publish.JobKind: pub.Job,
+	}, Outside: map[string]jobs.Outside{
 		webhook.JobKind: hooks.Job,
 	}}
 	go runner.Run(bg, 500*time.Millisecond)

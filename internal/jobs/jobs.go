@@ -29,6 +29,12 @@ type Job struct {
 // transaction, so the work and its completion commit together.
 type Handler func(ctx context.Context, tx *db.Tx, j Job) error
 
+// Outside does a job's slow work (an HTTP request, an SMTP conversation)
+// before any transaction opens, and returns the Handler that records its
+// outcome. Holding a transaction across a network call would block every
+// writer on SQLite, which has one write connection.
+type Outside func(ctx context.Context, j Job) (Handler, error)
+
 // Enqueue adds a job unless one with the same key exists: keys make
 // enqueueing idempotent ("publish:12:1764412800").
 func Enqueue(ctx context.Context, tx *db.Tx, kind, key, payload string, runAt time.Time) error {
@@ -45,6 +51,7 @@ type Runner struct {
 	DB       *db.DB
 	Log      *slog.Logger
 	Handlers map[string]Handler
+	Outside  map[string]Outside // kinds whose work runs outside the transaction
 	// Lease is how long a claim holds before another node may take the job
 	// over; a job must finish well within it.
 	Lease       time.Duration
@@ -99,6 +106,11 @@ func (r *Runner) RunOne(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	h := r.Handlers[j.Kind]
+	if o := r.Outside[j.Kind]; o != nil {
+		if h, err = o(ctx, j); err != nil {
+			return true, r.fail(ctx, j, err)
+		}
+	}
 	if h == nil {
 		return true, r.fail(ctx, j, fmt.Errorf("no handler for kind %q", j.Kind))
 	}

@@ -132,3 +132,36 @@ func TestExpiredLeaseIsTakenOver(t *testing.T) {
 		}
 	})
 }
+
+// Outside work runs with no transaction open: it can write through the
+// database itself (on SQLite a held transaction would block it for good),
+// and its handler's effect commits with the job's completion.
+func TestOutsideRunsBeforeTheTransaction(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if _, err := d.Exec(ctx, `CREATE TABLE effects (key TEXT NOT NULL)`); err != nil {
+			t.Fatal(err)
+		}
+		enqueue(t, d, "slow", "s1", time.Now().Add(-time.Second))
+		outside := func(ctx context.Context, j Job) (Handler, error) {
+			if _, err := d.Exec(ctx, `INSERT INTO effects (key) VALUES ('outside')`); err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context, tx *db.Tx, j Job) error {
+				_, err := tx.Exec(ctx, `INSERT INTO effects (key) VALUES (?)`, j.Payload)
+				return err
+			}, nil
+		}
+		r := &Runner{DB: d, Log: quiet, Outside: map[string]Outside{"slow": outside}}
+		if ran, err := r.RunOne(ctx); !ran || err != nil {
+			t.Fatalf("ran %v, err %v", ran, err)
+		}
+		var n, done int
+		d.QueryRow(ctx, `SELECT count(*) FROM effects`).Scan(&n)
+		d.QueryRow(ctx, `SELECT count(*) FROM jobs WHERE done_at IS NOT NULL`).Scan(&done)
+		if n != 2 || done != 1 {
+			t.Fatalf("effects %d (want 2), done jobs %d (want 1)", n, done)
+		}
+	})
+}

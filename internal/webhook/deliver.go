@@ -194,32 +194,32 @@ func (s *Service) Redeliver(ctx context.Context, endpointID, id int64) error {
 	})
 }
 
-// Job is the jobs.Handler for one delivery attempt. The request goes out
-// while the job is claimed; the attempt's outcome, the delivery's new state
-// and the next attempt (if any) commit with the job's completion.
-func (s *Service) Job(ctx context.Context, tx *db.Tx, j jobs.Job) error {
+// Job makes one delivery attempt. The request goes out before any
+// transaction opens (jobs.Outside); the attempt's outcome, the delivery's new
+// state and the next attempt (if any) commit with the job's completion.
+func (s *Service) Job(ctx context.Context, j jobs.Job) (jobs.Handler, error) {
 	a, b, ok := strings.Cut(j.Payload, ":")
 	id, err1 := strconv.ParseInt(a, 10, 64)
 	n, err2 := strconv.Atoi(b)
 	if !ok || err1 != nil || err2 != nil {
-		return fmt.Errorf("webhook: bad payload %q", j.Payload)
+		return nil, fmt.Errorf("webhook: bad payload %q", j.Payload)
 	}
 	var d struct {
 		uid, event, body, status, url, secret string
 		attempts, max                         int
 		active                                bool
 	}
-	err := tx.QueryRow(ctx, `SELECT d.uid, d.event, d.body, d.status, d.attempts, d.max_attempts, e.url, e.secret, e.active
+	err := s.DB.QueryRow(ctx, `SELECT d.uid, d.event, d.body, d.status, d.attempts, d.max_attempts, e.url, e.secret, e.active
 		FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ?`, id).
 		Scan(&d.uid, &d.event, &d.body, &d.status, &d.attempts, &d.max, &d.url, &d.secret, &d.active)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil // the endpoint was deleted
+		return noop, nil // the endpoint was deleted
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if d.status != StatusPending || d.attempts >= n {
-		return nil // this attempt was made already
+		return noop, nil // this attempt was made already
 	}
 	var at Attempt
 	if !d.active && d.event != EventTest {
@@ -228,8 +228,23 @@ func (s *Service) Job(ctx context.Context, tx *db.Tx, j jobs.Job) error {
 	} else {
 		at = s.send(ctx, d.url, d.secret, d.uid, d.event, []byte(d.body), n)
 	}
-	return s.record(ctx, tx, id, at, d.max)
+	return func(ctx context.Context, tx *db.Tx, _ jobs.Job) error {
+		// Another node may have recorded this attempt while ours was out.
+		var attempts int
+		if err := tx.QueryRow(ctx, `SELECT attempts FROM webhook_deliveries WHERE id = ?`, id).Scan(&attempts); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return err
+		}
+		if attempts >= n {
+			return nil
+		}
+		return s.record(ctx, tx, id, at, d.max)
+	}, nil
 }
+
+func noop(context.Context, *db.Tx, jobs.Job) error { return nil }
 
 // Attempt is one try of a delivery, as the log shows it.
 type Attempt struct {

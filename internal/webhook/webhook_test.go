@@ -132,7 +132,7 @@ func (f fixture) endpoint(t *testing.T, url string, events ...string) (webhook.E
 // svc delivering.
 func run(t *testing.T, d *db.DB, svc *webhook.Service) {
 	t.Helper()
-	r := &jobs.Runner{DB: d, Log: quiet, Handlers: map[string]jobs.Handler{webhook.JobKind: svc.Job}}
+	r := &jobs.Runner{DB: d, Log: quiet, Outside: map[string]jobs.Outside{webhook.JobKind: svc.Job}}
 	for {
 		ran, err := r.RunOne(context.Background())
 		if err != nil {
@@ -550,7 +550,7 @@ func TestDeliveredOnceAcrossNodes(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r := &jobs.Runner{DB: d, Log: quiet, Handlers: map[string]jobs.Handler{webhook.JobKind: f.svc.Job}}
+				r := &jobs.Runner{DB: d, Log: quiet, Outside: map[string]jobs.Outside{webhook.JobKind: f.svc.Job}}
 				for {
 					ran, err := r.RunOne(ctx)
 					if err != nil {
