@@ -38,12 +38,19 @@ type Counter struct {
 	clicks   map[string]int64
 	base     map[int64]int64 // totals last read from the database
 	synced   int64           // unix time of the last totals refresh
+	dropped  int64           // reads not buffered since the last report: buffer full
 
 	version atomic.Uint64 // changes whenever a shown total may have changed
 
 	salt   atomic.Pointer[daySalt]
 	saltMu sync.Mutex
 }
+
+// MaxPending bounds the buffer of counts not yet written: distinct
+// (day, article) pairs, and distinct short links clicked. It only fills when
+// the database stays away long enough for that many articles to be read;
+// reads past it are not counted, and the loss is logged.
+const MaxPending = 1 << 17
 
 type dayArticle struct {
 	day     string
@@ -78,7 +85,12 @@ func (c *Counter) Count(article int64, addr, userAgent string, skip func() bool)
 	if skip != nil && skip() {
 		return false
 	}
-	c.pending[dayArticle{c.day, article}]++
+	k2 := dayArticle{c.day, article}
+	if _, ok := c.pending[k2]; !ok && len(c.pending) >= MaxPending {
+		c.dropped++ // the database has been away long enough to fill the buffer
+		return false
+	}
+	c.pending[k2]++
 	c.version.Add(1)
 	return true
 }
@@ -119,7 +131,11 @@ func reader(salt *[32]byte, addr, ua string) uint64 {
 // Click records a visit through a short link.
 func (c *Counter) Click(code string) {
 	c.mu.Lock()
-	c.clicks[code]++
+	if _, ok := c.clicks[code]; ok || len(c.clicks) < MaxPending {
+		c.clicks[code]++
+	} else {
+		c.dropped++
+	}
 	c.mu.Unlock()
 }
 
@@ -160,10 +176,13 @@ func (c *Counter) Load(ctx context.Context) error {
 	return nil
 }
 
-// Run flushes every interval until ctx ends, then flushes once more.
+// Run flushes every interval until ctx ends, then flushes once more. While
+// the database is unreachable the counts stay buffered (see MaxPending) and
+// every flush tries again; the outage is logged when it starts and ends.
 func (c *Counter) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	outage := &db.Outage{Part: "views", Log: c.log}
 	for {
 		select {
 		case <-ctx.Done():
@@ -172,8 +191,26 @@ func (c *Counter) Run(ctx context.Context, interval time.Duration) {
 			}
 			return
 		case <-t.C:
-			if err := c.Flush(ctx); err != nil {
+			fctx, cancel := context.WithTimeout(ctx, 10*time.Second) // a hung database
+			err := c.Flush(fctx)
+			cancel()
+			switch {
+			case err == nil:
+				outage.OK()
+			case db.Unavailable(err):
+				outage.Fail(err)
+			default:
 				c.log.Warn("views: flush failed, keeping counts for the next try", "err", err)
+			}
+			if err != nil {
+				continue
+			}
+			c.mu.Lock()
+			dropped := c.dropped
+			c.dropped = 0
+			c.mu.Unlock()
+			if dropped > 0 { // reported once the buffer could be written
+				c.log.Warn("views: buffer full, reads not counted", "reads", dropped, "max_pending", MaxPending)
 			}
 		}
 	}

@@ -71,6 +71,10 @@ func (a *admin) apiAuth(scope string, next apiHandler) http.HandlerFunc {
 				apiError(w, http.StatusNotFound, "not found", nil)
 			case errors.Is(err, errBadRequest):
 				apiError(w, http.StatusBadRequest, "bad request", nil)
+			case unavailable(err): // outage.go
+				a.h.dbDown(err)
+				w.Header().Set("Retry-After", "5")
+				apiError(w, http.StatusServiceUnavailable, "database unavailable; nothing was changed, try again shortly", nil)
 			default:
 				a.h.Log.Error("web: api", slogRequest(r), "err", err)
 				apiError(w, http.StatusInternalServerError, "internal error; nothing was changed", nil)
