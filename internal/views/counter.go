@@ -1,5 +1,5 @@
 // Package views counts article reads: one per reader per article per day,
-// buffered in memory and flushed to the database as deltas every second.
+// buffered in memory and flushed to the database as deltas twice a second.
 package views
 
 import (

@@ -61,9 +61,10 @@ func (h *Handler) stale(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// health answers load balancers and operators: 200 when the database
+// healthCheck answers load balancers and operators: 200 when the database
 // answers within two seconds, 503 with the reason otherwise. A node whose
-// database is down still serves the pages it has cached.
+// database is down still serves the pages it has cached. With ?stats it
+// adds the page cache's counters, one "name value" a line.
 func (h *Handler) healthCheck(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -79,6 +80,10 @@ func (h *Handler) healthCheck(w http.ResponseWriter, r *http.Request) {
 	}
 	h.outage().OK()
 	w.Write([]byte("ok\n"))
+	if r.URL.Query().Has("stats") {
+		st := h.Cache.Stats()
+		fmt.Fprintf(w, "pages_cached %d\nrenders %d\nrerenders %d\n", st.Pages, st.Renders, st.Rerenders)
+	}
 }
 
 // readerDeadline bounds the database work of a reader's request that the
