@@ -1,9 +1,12 @@
 package views
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 
 	"github.com/lede-news/lede/internal/db"
 )
@@ -64,25 +67,33 @@ func (c *Counter) write(ctx context.Context, batch map[dayArticle]int64, clicks 
 	if len(batch) == 0 && len(clicks) == 0 {
 		return nil
 	}
+	// Rows are written in key order: nodes flushing the same rows at the
+	// same time then take their locks in the same order, and cannot
+	// deadlock (map order would make them, under a breaking story).
+	keys := slices.SortedFunc(maps.Keys(batch), func(a, b dayArticle) int {
+		return cmp.Or(cmp.Compare(a.article, b.article), strings.Compare(a.day, b.day))
+	})
+	perArticle := map[int64]int64{}
+	for k, n := range batch {
+		perArticle[k.article] += n
+	}
 	err := c.db.InTx(ctx, func(tx *db.Tx) error {
-		perArticle := map[int64]int64{}
-		for k, n := range batch {
+		for _, k := range keys {
 			if _, err := tx.Exec(ctx, `INSERT INTO views_daily (article_id, day, n) VALUES (?, ?, ?)
-				ON CONFLICT (article_id, day) DO UPDATE SET n = views_daily.n + excluded.n`, k.article, k.day, n); err != nil {
+				ON CONFLICT (article_id, day) DO UPDATE SET n = views_daily.n + excluded.n`, k.article, k.day, batch[k]); err != nil {
 				return err
 			}
-			perArticle[k.article] += n
 		}
-		for id, n := range perArticle {
+		for _, id := range slices.Sorted(maps.Keys(perArticle)) {
 			if _, err := tx.Exec(ctx, `INSERT INTO view_totals (article_id, n, updated_at) VALUES (?, ?, ?)
 				ON CONFLICT (article_id) DO UPDATE SET n = view_totals.n + excluded.n, updated_at = excluded.updated_at`,
-				id, n, now); err != nil {
+				id, perArticle[id], now); err != nil {
 				return err
 			}
 		}
-		for code, n := range clicks {
+		for _, code := range slices.Sorted(maps.Keys(clicks)) {
 			if _, err := tx.Exec(ctx, `INSERT INTO shortlink_clicks (code, n) VALUES (?, ?)
-				ON CONFLICT (code) DO UPDATE SET n = shortlink_clicks.n + excluded.n`, code, n); err != nil {
+				ON CONFLICT (code) DO UPDATE SET n = shortlink_clicks.n + excluded.n`, code, clicks[code]); err != nil {
 				return err
 			}
 		}
