@@ -116,6 +116,23 @@ func TestPostgresOutage(t *testing.T) {
 	if code, body, _ := fetch("/admin/signin", readerUA); code != http.StatusServiceUnavailable && code != 200 {
 		t.Errorf("/admin/signin during the outage: %d\n%.300s", code, body)
 	}
+	// A session or a token that cannot be checked is not taken for an
+	// invalid one: the newsroom and the API answer 503, not "sign in again".
+	for _, c := range []struct{ path, header, value string }{
+		{"/admin/", "Cookie", "lede_session=some-session"},
+		{"/api/v1/articles", "Authorization", "Bearer lede_sometoken"},
+	} {
+		req, _ := http.NewRequest("GET", n.URL+c.path, nil)
+		req.Header.Set(c.header, c.value)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("%s with a %s during the outage: %d, want 503", c.path, c.header, res.StatusCode)
+		}
+	}
 	time.Sleep(3 * time.Second) // several failed flushes, polls and job claims
 	t.Logf("outage lasted %s", time.Since(outage).Round(time.Millisecond))
 	if n.cmd.ProcessState != nil {

@@ -126,6 +126,12 @@ func (a *admin) auth(next func(w http.ResponseWriter, r *http.Request, u *accoun
 			return
 		}
 		u, s, err := a.Sessions.Lookup(r.Context(), c.Value)
+		if unavailable(err) { // outage.go: the session may well be valid
+			a.h.dbDown(err)
+			w.Header().Set("Retry-After", "5")
+			a.message(w, http.StatusServiceUnavailable, nil, "The database is unavailable for a moment; nothing was changed. Try again shortly.")
+			return
+		}
 		if err != nil || !s.Complete(u) {
 			if err != nil && !errors.Is(err, account.ErrNotFound) {
 				a.h.Log.Error("web: session lookup", "err", err)
