@@ -4,7 +4,7 @@ package pagecache
 // benchmarks (/healthz?stats=1).
 type Stats struct {
 	Pages     int    // pages held now
-	Renders   uint64 // misses rendered (concurrent misses for one key share one render)
+	Renders   uint64 // renders of misses, failed ones included (concurrent misses for one key share one)
 	Rerenders uint64 // pages rendered again: a newer view count, a list past its lifetime
 }
 
