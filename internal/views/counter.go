@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -34,7 +35,10 @@ type Counter struct {
 	unixDay  int64
 	seen     map[seenKey]struct{}
 	pending  map[dayArticle]int64 // not yet sent to the database
-	inflight map[dayArticle]int64 // being written now
+	inflight *batch               // being written now
+	retry    *batch               // failed: written again, under the same id, before new counts
+	node     string               // batch ids: node and sequence
+	seq      uint64
 	clicks   map[string]int64
 	base     map[int64]int64 // totals last read from the database
 	synced   int64           // unix time of the last totals refresh
@@ -59,7 +63,9 @@ type dayArticle struct {
 
 // New returns a counter over d. Call Load before serving and Run to flush.
 func New(d *db.DB, log *slog.Logger) *Counter {
-	return &Counter{db: d, log: log, now: time.Now,
+	var node [8]byte
+	rand.Read(node[:])
+	return &Counter{db: d, log: log, now: time.Now, node: hex.EncodeToString(node[:]),
 		seen: map[seenKey]struct{}{}, pending: map[dayArticle]int64{}, clicks: map[string]int64{}, base: map[int64]int64{}}
 }
 
@@ -150,9 +156,14 @@ func (c *Counter) Total(article int64) int64 {
 			n += v
 		}
 	}
-	for k, v := range c.inflight {
-		if k.article == article {
-			n += v
+	for _, b := range []*batch{c.inflight, c.retry} {
+		if b == nil {
+			continue
+		}
+		for k, v := range b.views {
+			if k.article == article {
+				n += v
+			}
 		}
 	}
 	return n
@@ -183,8 +194,14 @@ func (c *Counter) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	outage := &db.Outage{Part: "views", Log: c.log}
+	prune := time.NewTicker(10 * time.Minute)
+	defer prune.Stop()
 	for {
 		select {
+		case <-prune.C:
+			if err := c.pruneBatches(ctx); err != nil && !db.Unavailable(err) {
+				c.log.Warn("views: prune batch ids", "err", err)
+			}
 		case <-ctx.Done():
 			if err := c.Flush(context.WithoutCancel(ctx)); err != nil {
 				c.log.Error("views: final flush", "err", err)
