@@ -80,7 +80,7 @@ func (s *pgServer) run(name string, args ...string) (string, error) {
 	path := filepath.Join(s.bin, name)
 	var cmd *exec.Cmd
 	if s.as != "" {
-		cmd = exec.Command("runuser", append([]string{"-u", s.as, "--", path}, args...)...)
+		cmd = exec.Command(runuser(), append([]string{"-u", s.as, "--", path}, args...)...)
 	} else {
 		cmd = exec.Command(path, args...)
 	}
@@ -147,4 +147,17 @@ func (s *pgServer) signal(t *testing.T, sig syscall.Signal) {
 	for _, pid := range pids {
 		syscall.Kill(pid, sig)
 	}
+}
+
+// runuser finds util-linux's runuser even when PATH lacks the sbin folders.
+func runuser() string {
+	if p, err := exec.LookPath("runuser"); err == nil {
+		return p
+	}
+	for _, p := range []string{"/usr/sbin/runuser", "/sbin/runuser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "runuser"
 }
