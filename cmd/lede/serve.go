@@ -109,7 +109,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	// the last requests are in the final flush.
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
-	go func() { counter.Run(bg, time.Second); close(done) }()
+	// Flushing twice a second bounds the views a killed node loses to less
+	// than its last second (the pending half second and one batch in flight).
+	go func() { counter.Run(bg, 500*time.Millisecond); close(done) }()
 	poller := &changes.Poller{DB: d, Log: log, Apply: func(tags []string) { h.Invalidate(bg, tags) }}
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)

@@ -36,28 +36,54 @@ type Poller struct {
 	Log   *slog.Logger
 	Apply func(tags []string)
 
-	seen map[int64]int64 // id → at, for rows inside the window
+	seen   map[int64]int64 // id → at, for rows inside the window
+	lastOK time.Time       // start of the last successful poll
 }
 
-// Run polls every interval until ctx ends.
+// Run polls every interval until ctx ends. When the database is away it
+// waits longer between tries (up to maxBackoff), logs the outage once, and
+// on its return reads every change since the last successful poll.
 func (p *Poller) Run(ctx context.Context, interval time.Duration) {
 	p.seen = map[int64]int64{}
-	if _, err := p.poll(ctx, false); err != nil {
-		p.Log.Warn("changes: first poll", "err", err)
+	outage := &db.Outage{Part: "changes", Log: p.Log}
+	failures := 0
+	note := func(err error) {
+		if err == nil {
+			outage.OK()
+			failures = 0
+			return
+		}
+		failures++
+		if db.Unavailable(err) {
+			outage.Fail(err)
+		} else {
+			p.Log.Warn("changes: poll", "err", err)
+		}
 	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	_, err := p.poll(ctx, false)
+	note(err)
 	for {
+		wait := interval
+		if failures > 0 {
+			wait = db.Backoff(interval, maxBackoff, failures-1)
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			if _, err := p.poll(ctx, true); err != nil {
-				p.Log.Warn("changes: poll", "err", err)
-			}
+		case <-time.After(wait):
 		}
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second) // a hung database
+		_, err := p.poll(pctx, true)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		note(err)
 	}
 }
+
+// maxBackoff is the longest wait between polls while the database is away.
+const maxBackoff = 4 * time.Second
 
 // Poll runs one poll and applies what it finds; for tests.
 func (p *Poller) Poll(ctx context.Context) (int, error) {
@@ -70,6 +96,13 @@ func (p *Poller) Poll(ctx context.Context) (int, error) {
 func (p *Poller) poll(ctx context.Context, apply bool) (int, error) {
 	now := time.Now()
 	from := now.Add(-window).Unix()
+	resync := false
+	if !p.lastOK.IsZero() {
+		// After failed polls, look back from the last one that worked.
+		from = min(from, p.lastOK.Add(-window).Unix())
+		// Past the pruning horizon some changes may be gone: drop everything.
+		resync = now.Sub(p.lastOK) > pruneAfter-10*time.Minute
+	}
 	rows, err := p.DB.Query(ctx, `SELECT id, tag, at FROM changes WHERE at >= ?`, from)
 	if err != nil {
 		return 0, fmt.Errorf("changes: poll: %w", err)
@@ -96,14 +129,21 @@ func (p *Poller) poll(ctx context.Context, apply bool) (int, error) {
 			delete(p.seen, id)
 		}
 	}
+	if resync {
+		tags = append(tags, "site")
+	}
+	p.lastOK = now
 	if apply && len(tags) > 0 {
 		p.Apply(tags)
 	}
 	return len(tags), nil
 }
 
-// Prune deletes rows older than an hour; any node may run it.
+// pruneAfter is how long changes are kept.
+const pruneAfter = time.Hour
+
+// Prune deletes rows older than pruneAfter; any node may run it.
 func Prune(ctx context.Context, d *db.DB) error {
-	_, err := d.Exec(ctx, `DELETE FROM changes WHERE at < ?`, time.Now().Add(-time.Hour).Unix())
+	_, err := d.Exec(ctx, `DELETE FROM changes WHERE at < ?`, time.Now().Add(-pruneAfter).Unix())
 	return err
 }

@@ -75,25 +75,42 @@ func (r *Runner) init() {
 	}
 }
 
-// Run works through due jobs every interval until ctx ends.
+// Run works through due jobs every interval until ctx ends. While the
+// database is away it waits longer between tries (up to 30 s) and logs the
+// outage once; a job whose lease ran out meanwhile is taken up again by
+// whichever node claims it first.
 func (r *Runner) Run(ctx context.Context, interval time.Duration) {
 	r.init()
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	outage := &db.Outage{Part: "jobs", Log: r.Log}
+	failures := 0
 	for {
 		for {
 			ran, err := r.RunOne(ctx)
-			if err != nil && ctx.Err() == nil {
+			if ctx.Err() != nil {
+				return
+			}
+			switch {
+			case err == nil:
+				outage.OK()
+				failures = 0
+			case db.Unavailable(err):
+				outage.Fail(err)
+				failures++
+			default:
 				r.Log.Warn("jobs: run", "err", err)
 			}
-			if !ran || ctx.Err() != nil {
+			if !ran || failures > 0 {
 				break
 			}
+		}
+		wait := interval
+		if failures > 0 {
+			wait = db.Backoff(interval, 30*time.Second, failures-1)
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 		}
 	}
 }

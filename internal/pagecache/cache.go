@@ -2,6 +2,7 @@ package pagecache
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -19,6 +20,8 @@ type Cache struct {
 
 	flight     singleflight.Group
 	refreshing sync.Map // key → struct{}: a background re-render is under way
+
+	renders, rerenders atomic.Uint64 // stats.go
 }
 
 // New returns a cache holding at most max pages.
@@ -115,6 +118,7 @@ func (c *Cache) Render(key string, fn func() (*Page, error)) (*Page, error) {
 		c.mu.RLock()
 		gen := c.gen
 		c.mu.RUnlock()
+		c.renders.Add(1)
 		p, err := fn()
 		if err != nil {
 			return nil, err
@@ -141,6 +145,7 @@ func (c *Cache) Refresh(key string, fn func() (*Page, error)) {
 		c.mu.RLock()
 		gen := c.gen
 		c.mu.RUnlock()
+		c.rerenders.Add(1)
 		if p, err := fn(); err == nil && p.Status < 500 {
 			c.put(key, p, gen)
 		}
@@ -154,6 +159,7 @@ func (c *Cache) Replace(key string, fn func() (*Page, error)) (*Page, error) {
 		c.mu.RLock()
 		gen := c.gen
 		c.mu.RUnlock()
+		c.rerenders.Add(1)
 		p, err := fn()
 		if err != nil {
 			return nil, err

@@ -1,5 +1,5 @@
 // Package views counts article reads: one per reader per article per day,
-// buffered in memory and flushed to the database as deltas every second.
+// buffered in memory and flushed to the database as deltas twice a second.
 package views
 
 import (
@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -34,16 +35,26 @@ type Counter struct {
 	unixDay  int64
 	seen     map[seenKey]struct{}
 	pending  map[dayArticle]int64 // not yet sent to the database
-	inflight map[dayArticle]int64 // being written now
+	inflight *batch               // being written now
+	retry    *batch               // failed: written again, under the same id, before new counts
+	node     string               // batch ids: node and sequence
+	seq      uint64
 	clicks   map[string]int64
 	base     map[int64]int64 // totals last read from the database
 	synced   int64           // unix time of the last totals refresh
+	dropped  int64           // reads not buffered since the last report: buffer full
 
 	version atomic.Uint64 // changes whenever a shown total may have changed
 
 	salt   atomic.Pointer[daySalt]
 	saltMu sync.Mutex
 }
+
+// MaxPending bounds the buffer of counts not yet written: distinct
+// (day, article) pairs, and distinct short links clicked. It only fills when
+// the database stays away long enough for that many articles to be read;
+// reads past it are not counted, and the loss is logged.
+const MaxPending = 1 << 17
 
 type dayArticle struct {
 	day     string
@@ -52,7 +63,9 @@ type dayArticle struct {
 
 // New returns a counter over d. Call Load before serving and Run to flush.
 func New(d *db.DB, log *slog.Logger) *Counter {
-	return &Counter{db: d, log: log, now: time.Now,
+	var node [8]byte
+	rand.Read(node[:])
+	return &Counter{db: d, log: log, now: time.Now, node: hex.EncodeToString(node[:]),
 		seen: map[seenKey]struct{}{}, pending: map[dayArticle]int64{}, clicks: map[string]int64{}, base: map[int64]int64{}}
 }
 
@@ -78,7 +91,12 @@ func (c *Counter) Count(article int64, addr, userAgent string, skip func() bool)
 	if skip != nil && skip() {
 		return false
 	}
-	c.pending[dayArticle{c.day, article}]++
+	k2 := dayArticle{c.day, article}
+	if _, ok := c.pending[k2]; !ok && len(c.pending) >= MaxPending {
+		c.dropped++ // the database has been away long enough to fill the buffer
+		return false
+	}
+	c.pending[k2]++
 	c.version.Add(1)
 	return true
 }
@@ -119,7 +137,11 @@ func reader(salt *[32]byte, addr, ua string) uint64 {
 // Click records a visit through a short link.
 func (c *Counter) Click(code string) {
 	c.mu.Lock()
-	c.clicks[code]++
+	if _, ok := c.clicks[code]; ok || len(c.clicks) < MaxPending {
+		c.clicks[code]++
+	} else {
+		c.dropped++
+	}
 	c.mu.Unlock()
 }
 
@@ -134,9 +156,14 @@ func (c *Counter) Total(article int64) int64 {
 			n += v
 		}
 	}
-	for k, v := range c.inflight {
-		if k.article == article {
-			n += v
+	for _, b := range []*batch{c.inflight, c.retry} {
+		if b == nil {
+			continue
+		}
+		for k, v := range b.views {
+			if k.article == article {
+				n += v
+			}
 		}
 	}
 	return n
@@ -160,20 +187,47 @@ func (c *Counter) Load(ctx context.Context) error {
 	return nil
 }
 
-// Run flushes every interval until ctx ends, then flushes once more.
+// Run flushes every interval until ctx ends, then flushes once more. While
+// the database is unreachable the counts stay buffered (see MaxPending) and
+// every flush tries again; the outage is logged when it starts and ends.
 func (c *Counter) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	outage := &db.Outage{Part: "views", Log: c.log}
+	prune := time.NewTicker(10 * time.Minute)
+	defer prune.Stop()
 	for {
 		select {
+		case <-prune.C:
+			if err := c.pruneBatches(ctx); err != nil && !db.Unavailable(err) {
+				c.log.Warn("views: prune batch ids", "err", err)
+			}
 		case <-ctx.Done():
 			if err := c.Flush(context.WithoutCancel(ctx)); err != nil {
 				c.log.Error("views: final flush", "err", err)
 			}
 			return
 		case <-t.C:
-			if err := c.Flush(ctx); err != nil {
+			fctx, cancel := context.WithTimeout(ctx, 10*time.Second) // a hung database
+			err := c.Flush(fctx)
+			cancel()
+			switch {
+			case err == nil:
+				outage.OK()
+			case db.Unavailable(err):
+				outage.Fail(err)
+			default:
 				c.log.Warn("views: flush failed, keeping counts for the next try", "err", err)
+			}
+			if err != nil {
+				continue
+			}
+			c.mu.Lock()
+			dropped := c.dropped
+			c.dropped = 0
+			c.mu.Unlock()
+			if dropped > 0 { // reported once the buffer could be written
+				c.log.Warn("views: buffer full, reads not counted", "reads", dropped, "max_pending", MaxPending)
 			}
 		}
 	}

@@ -128,6 +128,12 @@ func (a *admin) auth(next func(w http.ResponseWriter, r *http.Request, u *accoun
 			return
 		}
 		u, s, err := a.Sessions.Lookup(r.Context(), c.Value)
+		if unavailable(err) { // outage.go: the session may well be valid
+			a.h.dbDown(err)
+			w.Header().Set("Retry-After", "5")
+			a.message(w, http.StatusServiceUnavailable, nil, "The database is unavailable for a moment; nothing was changed. Try again shortly.")
+			return
+		}
 		if err != nil || !s.Complete(u) {
 			if err != nil && !errors.Is(err, account.ErrNotFound) {
 				a.h.Log.Error("web: session lookup", "err", err)
@@ -159,6 +165,10 @@ func (a *admin) fail(w http.ResponseWriter, r *http.Request, u *account.User, er
 		a.message(w, http.StatusNotFound, u, "Not found.")
 	case errors.Is(err, errBadRequest):
 		a.message(w, http.StatusBadRequest, u, "The request could not be understood.")
+	case unavailable(err): // outage.go
+		a.h.dbDown(err)
+		w.Header().Set("Retry-After", "5")
+		a.message(w, http.StatusServiceUnavailable, u, "The database is unavailable for a moment; nothing was changed. Try again shortly.")
 	default:
 		a.h.Log.Error("web: admin request failed", slogRequest(r), slog.Any("err", err))
 		a.message(w, http.StatusInternalServerError, u, "Something went wrong; nothing was changed.")

@@ -55,6 +55,12 @@ func (a *admin) apiAuth(scope string, next apiHandler) http.HandlerFunc {
 			return
 		}
 		u, scopes, err := a.Users.LookupAPIToken(r.Context(), strings.TrimSpace(tok))
+		if unavailable(err) { // outage.go: the token may well be valid
+			a.h.dbDown(err)
+			w.Header().Set("Retry-After", "5")
+			apiError(w, http.StatusServiceUnavailable, "database unavailable; nothing was changed, try again shortly", nil)
+			return
+		}
 		if err != nil {
 			apiError(w, http.StatusUnauthorized, "this token is not valid or was revoked", nil)
 			return
@@ -71,6 +77,10 @@ func (a *admin) apiAuth(scope string, next apiHandler) http.HandlerFunc {
 				apiError(w, http.StatusNotFound, "not found", nil)
 			case errors.Is(err, errBadRequest):
 				apiError(w, http.StatusBadRequest, "bad request", nil)
+			case unavailable(err): // outage.go
+				a.h.dbDown(err)
+				w.Header().Set("Retry-After", "5")
+				apiError(w, http.StatusServiceUnavailable, "database unavailable; nothing was changed, try again shortly", nil)
 			default:
 				a.h.Log.Error("web: api", slogRequest(r), "err", err)
 				apiError(w, http.StatusInternalServerError, "internal error; nothing was changed", nil)

@@ -38,9 +38,12 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		return // the reader went away
 	case unavailable(err):
+		h.dbDown(err) // logs the outage once
+		if h.stale(w, r) {
+			return
+		}
 		status = http.StatusServiceUnavailable
 		w.Header().Set("Retry-After", "5")
-		h.Log.Warn("web: database unavailable", "path", r.URL.Path, "err", err)
 	default:
 		h.Log.Error("web: request failed", slogRequest(r), "err", err)
 	}
@@ -53,7 +56,7 @@ func unavailable(err error) bool {
 	var ne net.Error
 	var oe *net.OpError
 	return errors.Is(err, driver.ErrBadConn) || errors.As(err, &oe) || errors.As(err, &ne) ||
-		errors.Is(err, context.DeadlineExceeded)
+		errors.Is(err, context.DeadlineExceeded) || db.Unavailable(err)
 }
 
 func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int) {
@@ -69,6 +72,8 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int) 
 		title, text = "not_found_title", "not_found_text"
 	case http.StatusBadRequest:
 		title, text = "bad_request_title", "bad_request_text"
+	case http.StatusServiceUnavailable:
+		title, text = "unavailable_title", "unavailable_text"
 	}
 	data := errorView{page: h.base(e, e.T.T(title), "/"+e.Code+"/"), Code: status, Heading: e.T.T(title), Text: e.T.T(text)}
 	data.Robots = "noindex"

@@ -55,6 +55,7 @@ type Handler struct {
 	mux    *http.ServeMux
 	admin  *admin
 	media  *media.Store
+	dbo    dbOutage // outage.go
 }
 
 // New builds the handler: templates are parsed and the site loaded now, so
@@ -140,6 +141,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	r, cancel := withDBDeadline(r) // outage.go
+	defer cancel()
 	h.mux.ServeHTTP(w, r)
 }
 

@@ -140,12 +140,7 @@ func (h *Handler) editionRedirect(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	if err := h.DB.R.PingContext(r.Context()); err != nil {
-		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-		return
-	}
-	w.Write([]byte("ok\n"))
+	h.healthCheck(w, r) // outage.go
 }
 
 // notFound answers paths no route takes; one with a trailing slash gets a
