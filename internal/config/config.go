@@ -37,6 +37,8 @@ type Config struct {
 	SMTPUsername   string
 	SMTPPassword   string
 	MailFrom       string
+	NewsletterRate float64 // messages per second across all nodes
+	DigestAt       string  // "07:00", each edition's time zone
 }
 
 // option is one row of the settings table.
@@ -60,6 +62,8 @@ var Options = []option{
 	{name: "smtp-username", env: "LEDE_SMTP_USERNAME", def: "", usage: "SMTP user name"},
 	{name: "smtp-password", env: "LEDE_SMTP_PASSWORD", def: "", usage: "SMTP password", secret: true},
 	{name: "mail-from", env: "LEDE_MAIL_FROM", def: "Lede <lede@localhost>", usage: "sender of outgoing mail"},
+	{name: "newsletter-rate", env: "LEDE_NEWSLETTER_RATE", def: "10", usage: "most newsletter messages sent per second, all nodes together (0: no limit)"},
+	{name: "digest-at", env: "LEDE_DIGEST_AT", def: "07:00", usage: "time of day (HH:MM, each edition's time zone) the daily digests are sent"},
 	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
 }
@@ -124,6 +128,12 @@ func build(v map[string]*string) (Config, error) {
 	if _, err := netmail.ParseAddress(c.MailFrom); err != nil {
 		errs = append(errs, fmt.Errorf("mail-from %q: must be an address such as Lede <news@example.org>", c.MailFrom))
 	}
+	if c.NewsletterRate, err = strconv.ParseFloat(*v["newsletter-rate"], 64); err != nil || c.NewsletterRate < 0 || c.NewsletterRate > 100000 {
+		errs = append(errs, fmt.Errorf("newsletter-rate %q: must be a number of messages per second, 0 for no limit", *v["newsletter-rate"]))
+	}
+	if c.DigestAt = *v["digest-at"]; !validHHMM(c.DigestAt) {
+		errs = append(errs, fmt.Errorf("digest-at %q: must be a time of day HH:MM, e.g. 07:00", c.DigestAt))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(*v["log-level"])); err != nil {
 		errs = append(errs, fmt.Errorf("log-level %q: must be debug, info, warn or error", *v["log-level"]))
 	}
@@ -171,4 +181,14 @@ func Redact(dsn string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// validHHMM accepts a 24-hour "HH:MM".
+func validHHMM(s string) bool {
+	if len(s) != 5 || s[2] != ':' {
+		return false
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	return err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60
 }
