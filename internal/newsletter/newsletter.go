@@ -231,8 +231,9 @@ var disposable = func() map[string]bool {
 	return m
 }()
 
-// NormalizeEmail checks a bare address and returns it with its domain in
-// lower case. Names, comments, several addresses and domains without a dot
+// NormalizeEmail checks a bare address and returns it in lower case (local
+// parts are case-sensitive in theory, never in practice: Zoe@ and zoe@
+// are one reader, who should not get everything twice). Names, comments, several addresses and domains without a dot
 // are refused; so are disposable-address providers (ErrDisposable).
 func NormalizeEmail(in string) (string, error) {
 	in = strings.TrimSpace(in)
@@ -259,7 +260,7 @@ func NormalizeEmail(in string) (string, error) {
 		}
 		d = rest
 	}
-	return local + "@" + domain, nil
+	return strings.ToLower(local) + "@" + domain, nil
 }
 
 // token returns 32 random bytes as URL-safe text.

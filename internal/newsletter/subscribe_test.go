@@ -22,7 +22,7 @@ func TestSubscribeConfirm(t *testing.T) {
 			t.Fatalf("subscribe: %v %+v", err, res)
 		}
 		msgs := f.smtp.Messages()
-		if len(msgs) != 1 || msgs[0].To[0] != "Zoe.Martin@example.org" {
+		if len(msgs) != 1 || msgs[0].To[0] != "zoe.martin@example.org" {
 			t.Fatalf("messages: %+v", msgs)
 		}
 		h, text, html := parts(t, msgs[0].Data)
@@ -66,7 +66,7 @@ func TestSubscribeConfirm(t *testing.T) {
 			t.Errorf("token used twice: %v", err)
 		}
 		got, err := f.s.ByManageToken(f.ctx, sub.ManageToken)
-		if err != nil || strings.Join(got.Lists, ",") != "daily,section:monde" || got.Email != "Zoe.Martin@example.org" {
+		if err != nil || strings.Join(got.Lists, ",") != "daily,section:monde" || got.Email != "zoe.martin@example.org" {
 			t.Fatalf("subscriber %+v %v", got, err)
 		}
 		if c, _ := f.s.Counts(f.ctx, f.fr.ID); c["daily"] != 1 || c["section:monde"] != 1 {
