@@ -24,6 +24,8 @@ const (
 	UserManage       Action = "user.manage"
 	EditionManage    Action = "edition.manage"
 	SettingsManage   Action = "settings.manage"
+	NewsletterSend   Action = "newsletter.send"   // breaking-news sends, digests now, progress
+	NewsletterManage Action = "newsletter.manage" // export and import subscribers (personal data)
 )
 
 // Scope is how far a role's permission reaches.
@@ -58,13 +60,16 @@ var grants = map[Action]map[Role]Scope{
 	UserManage:       {RoleAdmin: Any},
 	EditionManage:    {RoleAdmin: Any},
 	SettingsManage:   {RoleAdmin: Any},
+	NewsletterSend:   {RoleEditor: Any, RoleAdmin: Any},
+	NewsletterManage: {RoleAdmin: Any},
 }
 
 // Actions lists every action, for the permission matrix.
 func Actions() []Action {
 	return []Action{ArticleCreate, ArticleView, ArticleEdit, ArticleEditLive, ArticleSubmit, ArticleReturn, ArticlePublish,
 		ArticleUnpublish, CommentModerate, TagCreate, TagManage, SectionManage, AuthorManage, AuditView,
-		UserManage, EditionManage, SettingsManage}
+		UserManage, EditionManage, SettingsManage,
+		NewsletterSend, NewsletterManage}
 }
 
 // Can reports whether role may do action on a resource; owns says whether

@@ -27,6 +27,8 @@ var policy = map[Action]string{
 	UserManage:       "A---",
 	EditionManage:    "A---",
 	SettingsManage:   "A---",
+	NewsletterSend:   "AA--",
+	NewsletterManage: "A---",
 }
 
 // Every role × action × ownership, each denial its own subtest.

@@ -159,8 +159,17 @@ func enqueue(ctx context.Context, tx *db.Tx, e Edition, list, kind string, artic
 	return id, int(n), nil
 }
 
+// ErrAlreadySent guards against a second breaking send of one article
+// (a double click, two editors at once) within BreakingGuard.
+var ErrAlreadySent = errors.New("newsletter: this article was sent to the breaking-news list less than an hour ago")
+
+// BreakingGuard is how long a breaking send of an article blocks another
+// one unless asked for explicitly.
+const BreakingGuard = time.Hour
+
 // Breaking queues a published article to its edition's breaking-news list.
-func (s *Service) Breaking(ctx context.Context, articleID int64, by string) (int64, int, error) {
+// A second send of the same article within BreakingGuard needs again.
+func (s *Service) Breaking(ctx context.Context, articleID int64, by string, again bool) (int64, int, error) {
 	var edID int64
 	var status, slug, secSlug, headline, standfirst string
 	err := s.DB.QueryRow(ctx, `SELECT a.edition_id, a.status, a.slug, s.slug, a.headline, a.standfirst FROM articles a JOIN sections s ON s.id = a.section_id
@@ -186,9 +195,20 @@ func (s *Service) Breaking(ctx context.Context, articleID int64, by string) (int
 	}
 	var id int64
 	var n int
-	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
-		id, n, err = enqueue(ctx, tx, e, Breaking, KindBreaking, articleID, subject, text, html, by, s.now())
-		return err
+	// The lock makes check-then-insert atomic across nodes.
+	err = s.DB.Exclusive(ctx, "newsletter-breaking", func() error {
+		return s.DB.InTx(ctx, func(tx *db.Tx) error {
+			var recent int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM newsletter_sends WHERE kind = ? AND article_id = ? AND created_at > ?`,
+				KindBreaking, articleID, s.now().Add(-BreakingGuard).Unix()).Scan(&recent); err != nil {
+				return err
+			}
+			if recent > 0 && !again {
+				return ErrAlreadySent
+			}
+			id, n, err = enqueue(ctx, tx, e, Breaking, KindBreaking, articleID, subject, text, html, by, s.now())
+			return err
+		})
 	})
 	return id, n, err
 }

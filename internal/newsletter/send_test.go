@@ -45,14 +45,14 @@ func TestBreakingSend(t *testing.T) {
 		}
 		confirmations := f.smtp.Count()
 
-		if _, _, err := f.s.Breaking(f.ctx, 999999, "editor"); !errors.Is(err, db.ErrNotFound) {
+		if _, _, err := f.s.Breaking(f.ctx, 999999, "editor", false); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("unknown article: %v", err)
 		}
 		d.Exec(f.ctx, `UPDATE articles SET status = 'draft' WHERE id = ?`, f.arts["expo"])
-		if _, _, err := f.s.Breaking(f.ctx, f.arts["expo"], "editor"); !errors.Is(err, ErrNotPublished) {
+		if _, _, err := f.s.Breaking(f.ctx, f.arts["expo"], "editor", false); !errors.Is(err, ErrNotPublished) {
 			t.Errorf("draft: %v", err)
 		}
-		id, n, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor")
+		id, n, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor", false)
 		if err != nil || n != 3 {
 			t.Fatalf("breaking: %v, %d recipients", err, n)
 		}
@@ -120,7 +120,10 @@ func TestBreakingSend(t *testing.T) {
 		}
 		// The next breaking send skips them.
 		before := f.smtp.Count()
-		if _, n, _ := f.s.Breaking(f.ctx, f.arts["sommet"], "editor"); n != 2 {
+		if _, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor", false); !errors.Is(err, ErrAlreadySent) {
+			t.Errorf("second send of one article within the hour: %v", err)
+		}
+		if _, n, _ := f.s.Breaking(f.ctx, f.arts["sommet"], "editor", true); n != 2 {
 			t.Errorf("%d recipients after an unsubscribe, want 2", n)
 		}
 		drain(t, w)
@@ -135,7 +138,7 @@ func TestUnsubscribedWhileQueued(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.subscribers(t, f.fr, Breaking, 2, "q")
-		id, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor")
+		id, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor", false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -288,7 +291,7 @@ func TestRetry(t *testing.T) {
 			}
 			return nil
 		}
-		id, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor")
+		id, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor", false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,7 +325,7 @@ func TestPaceSlots(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		f.subscribers(t, f.fr, Breaking, 40, "p")
-		if _, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor"); err != nil {
+		if _, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor", false); err != nil {
 			t.Fatal(err)
 		}
 		a := &Worker{Service: f.s, Rate: 100, Node: "a", Batch: 10}
@@ -359,7 +362,7 @@ func TestResume(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
 		emails := f.subscribers(t, f.fr, Breaking, 300, "s")
-		id, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor")
+		id, _, err := f.s.Breaking(f.ctx, f.arts["sommet"], "editor", false)
 		if err != nil {
 			t.Fatal(err)
 		}
