@@ -106,7 +106,7 @@ func newsletterCmd(ctx context.Context, cfg config.Config, args []string, stdin 
 		wctx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() {
-			(&newsletter.Worker{Service: svc, Rate: cfg.NewsletterRate}).Run(wctx, time.Second)
+			(&newsletter.Worker{Service: svc, Rate: cfg.NewsletterRate, Lease: cfg.NewsletterLease}).Run(wctx, time.Second)
 			close(done)
 		}()
 		code := follow(ctx, svc, id, stdout, stderr)

@@ -119,7 +119,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go runner.Run(bg, 500*time.Millisecond)
 	lettersDone := make(chan struct{}) // a stopping node finishes the message in flight
 	go func() {
-		(&newsletter.Worker{Service: letters, Rate: cfg.NewsletterRate}).Run(bg, time.Second)
+		(&newsletter.Worker{Service: letters, Rate: cfg.NewsletterRate, Lease: cfg.NewsletterLease}).Run(bg, time.Second)
 		close(lettersDone)
 	}()
 

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/lede-news/lede/internal/views"
 )
@@ -37,8 +38,11 @@ type Config struct {
 	SMTPUsername   string
 	SMTPPassword   string
 	MailFrom       string
-	NewsletterRate float64 // messages per second across all nodes
-	DigestAt       string  // "07:00", each edition's time zone
+
+	// Newsletters (internal/newsletter).
+	NewsletterRate  float64 // messages per second across all nodes
+	NewsletterLease time.Duration
+	DigestAt        string // "07:00", each edition's time zone
 }
 
 // option is one row of the settings table.
@@ -63,6 +67,7 @@ var Options = []option{
 	{name: "smtp-password", env: "LEDE_SMTP_PASSWORD", def: "", usage: "SMTP password", secret: true},
 	{name: "mail-from", env: "LEDE_MAIL_FROM", def: "Lede <lede@localhost>", usage: "sender of outgoing mail"},
 	{name: "newsletter-rate", env: "LEDE_NEWSLETTER_RATE", def: "10", usage: "most newsletter messages sent per second, all nodes together (0: no limit)"},
+	{name: "newsletter-lease", env: "LEDE_NEWSLETTER_LEASE", def: "60s", usage: "how long a node holds claimed newsletter deliveries; a dead node's are taken over after it (1s-1h)"},
 	{name: "digest-at", env: "LEDE_DIGEST_AT", def: "07:00", usage: "time of day (HH:MM, each edition's time zone) the daily digests are sent"},
 	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
@@ -130,6 +135,9 @@ func build(v map[string]*string) (Config, error) {
 	}
 	if c.NewsletterRate, err = strconv.ParseFloat(*v["newsletter-rate"], 64); err != nil || c.NewsletterRate < 0 || c.NewsletterRate > 100000 {
 		errs = append(errs, fmt.Errorf("newsletter-rate %q: must be a number of messages per second, 0 for no limit", *v["newsletter-rate"]))
+	}
+	if c.NewsletterLease, err = time.ParseDuration(*v["newsletter-lease"]); err != nil || c.NewsletterLease < time.Second || c.NewsletterLease > time.Hour {
+		errs = append(errs, fmt.Errorf("newsletter-lease %q: must be a duration between 1s and 1h, e.g. 60s", *v["newsletter-lease"]))
 	}
 	if c.DigestAt = *v["digest-at"]; !validHHMM(c.DigestAt) {
 		errs = append(errs, fmt.Errorf("digest-at %q: must be a time of day HH:MM, e.g. 07:00", c.DigestAt))

@@ -40,7 +40,7 @@ type Worker struct {
 	// Batch is how many rows one claim takes (default: two seconds' worth
 	// at Rate, between 1 and 50).
 	Batch int
-	// Lease is how long a claim holds (default 2 minutes).
+	// Lease is how long a claim holds (default 1 minute).
 	Lease time.Duration
 	// Timeout bounds one SMTP delivery (default 30 s); keep it under Lease.
 	Timeout time.Duration
@@ -71,7 +71,7 @@ func (w *Worker) init() {
 			w.Concurrency = 4
 		}
 		if w.Lease <= 0 {
-			w.Lease = 2 * time.Minute
+			w.Lease = time.Minute
 		}
 		if w.Timeout <= 0 {
 			w.Timeout = 30 * time.Second
