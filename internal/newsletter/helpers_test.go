@@ -51,7 +51,9 @@ type fixture struct {
 	arts  map[string]int64
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t *testing.T, d *db.DB) *fixture { return newBenchFixture(t, d) }
+
+func newBenchFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := mailtest.Start()
@@ -97,7 +99,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 
 var nextArticle = 100
 
-func (f *fixture) article(t *testing.T, ed, sec int64, slug, headline string, at time.Time, withAuthor, withTag bool) int64 {
+func (f *fixture) article(t testing.TB, ed, sec int64, slug, headline string, at time.Time, withAuthor, withTag bool) int64 {
 	t.Helper()
 	var id int64
 	err := f.d.InTx(f.ctx, func(tx *db.Tx) error {
@@ -127,7 +129,9 @@ func (f *fixture) article(t *testing.T, ed, sec int64, slug, headline string, at
 }
 
 // subscribers adds n confirmed subscribers of list in e, directly.
-func (f *fixture) subscribers(t *testing.T, e Edition, list string, n int, prefix string) []string {
+func (f *fixture) subscribersB(t testing.TB, n int) { f.subscribers(t, f.fr, Breaking, n, "b") }
+
+func (f *fixture) subscribers(t testing.TB, e Edition, list string, n int, prefix string) []string {
 	t.Helper()
 	var out []string
 	err := f.d.InTx(f.ctx, func(tx *db.Tx) error {
