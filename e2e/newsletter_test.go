@@ -103,6 +103,9 @@ func TestNewsletterEndToEnd(t *testing.T) {
 	if code != 422 || !strings.Contains(body, "n’est pas valide") || !strings.Contains(body, `value="pas une adresse"`) {
 		t.Fatalf("invalid address: %d\n%s", code, body)
 	}
+	if _, again := get(t, s.URL+"/fr/subscribe", readerUA); strings.Contains(again, "pas une adresse") {
+		t.Fatal("the cached subscribe page shows what a reader typed")
+	}
 	if code, body = post(t, c, s.URL+"/fr/subscribe", url.Values{"email": {"x@yopmail.com"}, "list": {"daily"}}); code != 422 || !strings.Contains(body, "jetables") {
 		t.Fatalf("disposable address: %d", code)
 	}

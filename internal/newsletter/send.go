@@ -102,7 +102,7 @@ func (s *Service) render(e Edition, list, subject, heading string, arts []mailAr
 		}
 		b.WriteString(a.URL + "\n\n")
 	}
-	b.WriteString("-- \n" + v.Why + "\n" + v.PrefsLabel + ": " + phPreferences + "\n" + v.UnsubLabel + ": " + phUnsubscribe + "\n")
+	b.WriteString("-- \n" + v.Why + "\n" + T.T("nl_link_line", v.PrefsLabel, phPreferences) + "\n" + T.T("nl_link_line", v.UnsubLabel, phUnsubscribe) + "\n")
 	return b.String(), html, nil
 }
 

@@ -24,6 +24,7 @@ type nlGroup struct {
 
 type nlForm struct {
 	Action, Email, Submit, Note string
+	NoEmail                     bool // the preference centre: the address is in the text
 	Groups                      []nlGroup
 	Extra                       *nlButton
 }
@@ -279,7 +280,7 @@ func (h *Handler) nlPreferences(w http.ResponseWriter, r *http.Request, sub news
 	path := "/newsletter/preferences/" + sub.ManageToken
 	v := nlView{page: h.base(e, e.T.T("nl_preferences_title"), "/"+e.Code+"/subscribe"), Heading: e.T.T("nl_preferences_title"),
 		Text: text, Error: errText,
-		Form: &nlForm{Action: path, Email: sub.Email, Submit: e.T.T("nl_save"), Groups: nlGroups(e, lists, sub.Lists),
+		Form: &nlForm{Action: path, NoEmail: true, Submit: e.T.T("nl_save"), Groups: nlGroups(e, lists, sub.Lists),
 			Extra: &nlButton{Action: "/newsletter/unsubscribe/" + sub.ManageToken, Label: e.T.T("nl_unsubscribe_all")}}}
 	return h.nlRender(w, r, status, v)
 }
