@@ -544,8 +544,9 @@ func (s *Service) SetLists(ctx context.Context, tok string, lists []string) (Sub
 }
 
 // Unsubscribe removes list from the subscriber behind tok, or every list
-// when list is empty or unknown to them. It is what the one-click POST
-// does, so it asks for nothing else.
+// when list is empty; a list they no longer have changes nothing (an old
+// mail's one-click link must not unsubscribe them from the others). It is
+// what the one-click POST does, so it asks for nothing else.
 func (s *Service) Unsubscribe(ctx context.Context, tok, list string) (Subscriber, error) {
 	sub, err := s.ByManageToken(ctx, tok)
 	if err != nil {
@@ -555,10 +556,11 @@ func (s *Service) Unsubscribe(ctx context.Context, tok, list string) (Subscriber
 	for _, l := range sub.Lists {
 		has = has || l == list
 	}
-	if has {
-		_, err = s.DB.Exec(ctx, `DELETE FROM newsletter_subscriptions WHERE subscriber_id = ? AND list = ?`, sub.ID, list)
-	} else {
+	switch {
+	case list == "":
 		_, err = s.DB.Exec(ctx, `DELETE FROM newsletter_subscriptions WHERE subscriber_id = ?`, sub.ID)
+	case has:
+		_, err = s.DB.Exec(ctx, `DELETE FROM newsletter_subscriptions WHERE subscriber_id = ? AND list = ?`, sub.ID, list)
 	}
 	if err != nil {
 		return sub, fmt.Errorf("newsletter: unsubscribe: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/lede-news/lede/internal/db"
+	"github.com/lede-news/lede/internal/jobs"
 	"github.com/lede-news/lede/internal/testdb"
 )
 
@@ -114,6 +116,10 @@ func TestBreakingSend(t *testing.T) {
 		sub, err := f.s.Unsubscribe(f.ctx, tok, Breaking)
 		if err != nil || strings.Join(sub.Lists, ",") != "daily" {
 			t.Fatalf("unsubscribe: %+v %v", sub, err)
+		}
+		// An old mail's one-click link, for a list already left, changes nothing.
+		if sub, err := f.s.Unsubscribe(f.ctx, tok, Breaking); err != nil || strings.Join(sub.Lists, ",") != "daily" {
+			t.Fatalf("second one-click: %+v %v", sub, err)
 		}
 		if _, err := f.s.Unsubscribe(f.ctx, strings.Repeat("x", 43), ""); !errors.Is(err, ErrBadToken) {
 			t.Errorf("forged unsubscribe: %v", err)
@@ -262,8 +268,23 @@ func TestDigestSchedule(t *testing.T) {
 		if at.Hour() != 7 || at.Minute() != 30 || !at.After(f.clock.Now()) || at.Sub(f.clock.Now()) > 24*time.Hour {
 			t.Errorf("fr digest at %v", at)
 		}
-		if err := s.Schedule(f.ctx); err != nil {
-			t.Fatal(err)
+		// At its time, the job queues the edition's digests and the next day's job.
+		f.subscribers(t, f.fr, Daily, 2, "d")
+		f.article(t, 1, 1, "matin", "Au petit matin", at.Add(-time.Hour), false, false)
+		f.clock.add(at.Sub(f.clock.Now()) + time.Second)
+		d.Exec(f.ctx, `UPDATE jobs SET run_at = 0 WHERE payload = 'fr'`)
+		runner := &jobs.Runner{DB: d, Log: slog.New(slog.DiscardHandler), Handlers: map[string]jobs.Handler{JobKind: s.Job}}
+		if ran, err := runner.RunOne(f.ctx); !ran || err != nil {
+			t.Fatalf("job: %v %v", ran, err)
+		}
+		var sends, total int
+		d.QueryRow(f.ctx, `SELECT count(*), COALESCE(sum(total), 0) FROM newsletter_sends WHERE list = 'daily' AND kind = 'digest'`).Scan(&sends, &total)
+		if sends != 1 || total != 2 {
+			t.Errorf("digest job queued %d sends for %d recipients, want 1 for 2", sends, total)
+		}
+		d.QueryRow(f.ctx, `SELECT count(*) FROM jobs WHERE kind = ? AND payload = 'fr' AND done_at IS NULL AND run_at > ?`, JobKind, at.Unix()).Scan(&n)
+		if n != 1 {
+			t.Errorf("%d next-day jobs after the digest ran", n)
 		}
 		if (&Scheduler{Service: f.s, At: "7h30"}).Schedule(f.ctx) == nil {
 			t.Error("bad time of day accepted")
