@@ -13,6 +13,10 @@ import (
 // JobKind is the jobs kind of the daily digests of one edition.
 const JobKind = "newsletter.digest"
 
+// UnconfirmedKept is how long after its link expired an unconfirmed
+// request is kept (the daily job then deletes it).
+const UnconfirmedKept = 7 * 24 * time.Hour
+
 // Scheduler queues each edition's daily digests at a time of day in the
 // edition's time zone, through the jobs queue: one job per edition and
 // day (key newsletter-digest:fr:2026-11-29), so nodes that all schedule it
@@ -75,7 +79,8 @@ func (s *Scheduler) Schedule(ctx context.Context) error {
 }
 
 // Job queues the edition's digests (in the job's transaction, so they are
-// queued once) and the next day's job.
+// queued once) and the next day's job, and deletes requests never
+// confirmed.
 func (s *Scheduler) Job(ctx context.Context, tx *db.Tx, j jobs.Job) error {
 	e, err := s.Service.EditionByCode(ctx, strings.TrimSpace(j.Payload))
 	if err != nil {
@@ -86,7 +91,14 @@ func (s *Scheduler) Job(ctx context.Context, tx *db.Tx, j jobs.Job) error {
 	if err != nil {
 		return err
 	}
-	s.Service.log().Info("newsletter: daily digests queued", "edition", e.Code, "sends", len(ids))
+	// Requests never confirmed leave no address behind for long.
+	res, err := tx.Exec(ctx, `DELETE FROM newsletter_subscribers WHERE edition_id = ? AND confirmed_at IS NULL
+		AND confirm_sent_at IS NOT NULL AND confirm_expires < ?`, e.ID, now.Add(-UnconfirmedKept).Unix())
+	if err != nil {
+		return fmt.Errorf("newsletter: purge unconfirmed: %w", err)
+	}
+	purged, _ := res.RowsAffected()
+	s.Service.log().Info("newsletter: daily digests queued", "edition", e.Code, "sends", len(ids), "unconfirmed_purged", purged)
 	t, err := s.next(e, now.Add(time.Minute))
 	if err != nil {
 		return err

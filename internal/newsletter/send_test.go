@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -68,7 +69,7 @@ func TestBreakingSend(t *testing.T) {
 		if len(msgs) != 3 {
 			t.Fatalf("%d messages, want 3", len(msgs))
 		}
-		seen := map[string]bool{}
+		seen, seenIDs := map[string]bool{}, map[string]bool{}
 		for _, m := range msgs {
 			seen[m.To[0]] = true
 			h, text, html := parts(t, m.Data)
@@ -86,6 +87,11 @@ func TestBreakingSend(t *testing.T) {
 			}
 			if !strings.Contains(html, `<html lang="fr">`) {
 				t.Errorf("HTML part not French:\n%s", html)
+			}
+			if id := h.Get("Message-Id"); !regexp.MustCompile(`^<lede-newsletter\.\d+\.\d+@example\.com>$`).MatchString(id) || seenIDs[id] {
+				t.Errorf("Message-ID %q: not per delivery", id)
+			} else {
+				seenIDs[id] = true
 			}
 			lu := h.Get("List-Unsubscribe")
 			if !strings.HasPrefix(lu, "<https://news.example/newsletter/unsubscribe/") || !strings.HasSuffix(lu, "?list=breaking>") {
@@ -270,6 +276,11 @@ func TestDigestSchedule(t *testing.T) {
 		}
 		// At its time, the job queues the edition's digests and the next day's job.
 		f.subscribers(t, f.fr, Daily, 2, "d")
+		// A request never confirmed, its link long expired, is deleted.
+		if _, err := f.s.Subscribe(f.ctx, SubscribeRequest{Edition: f.fr, Email: "never@example.org", Lists: []string{Daily}}); err != nil {
+			t.Fatal(err)
+		}
+		d.Exec(f.ctx, `UPDATE newsletter_subscribers SET confirm_expires = ? WHERE email = 'never@example.org'`, f.clock.Now().Add(-UnconfirmedKept-time.Hour).Unix())
 		f.article(t, 1, 1, "matin", "Au petit matin", at.Add(-time.Hour), false, false)
 		f.clock.add(at.Sub(f.clock.Now()) + time.Second)
 		d.Exec(f.ctx, `UPDATE jobs SET run_at = 0 WHERE payload = 'fr'`)
@@ -281,6 +292,11 @@ func TestDigestSchedule(t *testing.T) {
 		d.QueryRow(f.ctx, `SELECT count(*), COALESCE(sum(total), 0) FROM newsletter_sends WHERE list = 'daily' AND kind = 'digest'`).Scan(&sends, &total)
 		if sends != 1 || total != 2 {
 			t.Errorf("digest job queued %d sends for %d recipients, want 1 for 2", sends, total)
+		}
+		var left int
+		d.QueryRow(f.ctx, `SELECT count(*) FROM newsletter_subscribers WHERE email = 'never@example.org'`).Scan(&left)
+		if left != 0 {
+			t.Error("an unconfirmed request whose link expired long ago was kept")
 		}
 		d.QueryRow(f.ctx, `SELECT count(*) FROM jobs WHERE kind = ? AND payload = 'fr' AND done_at IS NULL AND run_at > ?`, JobKind, at.Unix()).Scan(&n)
 		if n != 1 {

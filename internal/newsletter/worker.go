@@ -337,6 +337,7 @@ func (w *Worker) message(ctx context.Context, c claimed) (lmail.Message, error) 
 	unsub := w.Service.UnsubscribeURL(c.manage, b.list)
 	r := strings.NewReplacer(phPreferences, prefs, phUnsubscribe, unsub)
 	return lmail.Message{To: []string{c.email}, Subject: b.subject, Text: r.Replace(b.text), HTML: r.Replace(b.html),
+		ID: fmt.Sprintf("lede-newsletter.%d.%d", c.sendID, c.id), // the same for every attempt of a delivery
 		Headers: map[string]string{
 			"List-Unsubscribe":      "<" + unsub + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
