@@ -153,7 +153,10 @@ func enqueue(ctx context.Context, tx *db.Tx, e Edition, list, kind string, artic
 	if n == 0 {
 		fin = now.Unix()
 	}
-	if _, err := tx.Exec(ctx, `UPDATE newsletter_sends SET total = ?, finished_at = ? WHERE id = ?`, n, fin, id); err != nil {
+	if _, err := tx.Exec(ctx, `UPDATE newsletter_sends SET total = ?, finished_at = ?, n_sent = 0, n_failed = 0, n_skipped = 0 WHERE id = ? AND ? = 0`, n, fin, id, n); err != nil {
+		return 0, 0, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE newsletter_sends SET total = ? WHERE id = ?`, n, id); err != nil {
 		return 0, 0, err
 	}
 	return id, int(n), nil
@@ -340,10 +343,10 @@ func (s *Service) SendByID(ctx context.Context, id int64) (Send, error) {
 func (s *Service) sends(ctx context.Context, tail string, arg any) ([]Send, error) {
 	rows, err := s.DB.Query(ctx, `SELECT n.id, n.edition_id, e.code, n.list, n.kind, COALESCE(n.article_id, 0), n.subject, n.total, n.created_by,
 		n.created_at, COALESCE(n.finished_at, 0),
-		(SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'pending'),
-		(SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'sent'),
-		(SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'failed'),
-		(SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'skipped')
+		CASE WHEN n.n_sent IS NOT NULL THEN 0 ELSE (SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'pending') END,
+		COALESCE(n.n_sent, (SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'sent')),
+		COALESCE(n.n_failed, (SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'failed')),
+		COALESCE(n.n_skipped, (SELECT count(*) FROM newsletter_deliveries d WHERE d.send_id = n.id AND d.status = 'skipped'))
 		FROM newsletter_sends n JOIN editions e ON e.id = n.edition_id WHERE 1 = 1 `+tail, arg)
 	if err != nil {
 		return nil, fmt.Errorf("newsletter: sends: %w", err)

@@ -177,8 +177,12 @@ func (w *Worker) RunBatch(ctx context.Context) (int, error) {
 		}
 	}
 	for id := range sends {
-		w.Service.DB.Exec(bg, `UPDATE newsletter_sends SET finished_at = ? WHERE id = ? AND finished_at IS NULL
-			AND NOT EXISTS (SELECT 1 FROM newsletter_deliveries WHERE send_id = ? AND status = 'pending')`, time.Now().Unix(), id, id)
+		w.Service.DB.Exec(bg, `UPDATE newsletter_sends SET finished_at = ?,
+			n_sent = (SELECT count(*) FROM newsletter_deliveries WHERE send_id = ? AND status = 'sent'),
+			n_failed = (SELECT count(*) FROM newsletter_deliveries WHERE send_id = ? AND status = 'failed'),
+			n_skipped = (SELECT count(*) FROM newsletter_deliveries WHERE send_id = ? AND status = 'skipped')
+			WHERE id = ? AND finished_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM newsletter_deliveries WHERE send_id = ? AND status = 'pending')`, time.Now().Unix(), id, id, id, id, id)
 	}
 	return len(batch), nil
 }
@@ -189,7 +193,7 @@ func (w *Worker) claim(ctx context.Context) ([]claimed, error) {
 	err := w.Service.DB.InTx(ctx, func(tx *db.Tx) error {
 		out = out[:0]
 		rows, err := tx.Query(ctx, `SELECT id FROM newsletter_deliveries WHERE status = 'pending' AND next_at <= ?
-			AND (locked_until IS NULL OR locked_until < ?) ORDER BY id LIMIT ?`+tx.Dialect().SkipLocked(), now.Unix(), now.Unix(), w.Batch)
+			AND (locked_until IS NULL OR locked_until < ?) ORDER BY next_at, id LIMIT ?`+tx.Dialect().SkipLocked(), now.Unix(), now.Unix(), w.Batch)
 		if err != nil {
 			return err
 		}

@@ -46,7 +46,12 @@ CREATE TABLE newsletter_sends (
     total INTEGER NOT NULL DEFAULT 0,
     created_by TEXT NOT NULL DEFAULT '',
     created_at BIGINT NOT NULL,
-    finished_at BIGINT
+    finished_at BIGINT,
+    -- Final counts, written when the last delivery is done, so the
+    -- progress of a finished send of millions costs no counting.
+    n_sent INTEGER,
+    n_failed INTEGER,
+    n_skipped INTEGER
 );
 
 -- One row per recipient: the durable queue. A node claims pending rows
@@ -66,7 +71,7 @@ CREATE TABLE newsletter_deliveries (
     sent_at BIGINT,
     UNIQUE (send_id, subscriber_id)
 );
-CREATE INDEX newsletter_deliveries_due ON newsletter_deliveries (status, next_at);
+CREATE INDEX newsletter_deliveries_due ON newsletter_deliveries (status, next_at, id);
 CREATE INDEX newsletter_deliveries_send ON newsletter_deliveries (send_id, status);
 
 -- The cluster-wide pace: the next free sending slot, in microseconds.
