@@ -247,13 +247,41 @@ func TestNewsletterEndToEnd(t *testing.T) {
 	if n := smtpSrv.Count(); n != 2 {
 		t.Fatalf("%d mails: an unsubscribed reader got breaking news", n)
 	}
+	// The daily digest from the command line, which delivers it itself.
+	code, out, errs := lede(t, "", "newsletter", "--data", dir, "--smtp-host", "127.0.0.1", "--smtp-port", strconv.Itoa(smtpSrv.Port),
+		"send", "--edition", "fr", "--list", "daily")
+	if code != 0 || !strings.Contains(out, "queued for 1 recipients") || !strings.Contains(out, ": 1 sent, 0 failed") {
+		t.Fatalf("digest from the command line: %d %s %s", code, out, errs)
+	}
+	if n := smtpSrv.Count(); n != 3 {
+		t.Fatalf("%d mails after the digest, want 3", n)
+	}
+	if _, text, _ := mailParts(t, smtpSrv.Messages()[2].Data); !strings.Contains(text, "L’actualité du") || !strings.Contains(text, headline) {
+		t.Errorf("digest:\n%s", text)
+	}
+	if code, _, errs := lede(t, "", "newsletter", "--data", dir, "send", "--edition", "fr", "--list", "daily"); code != 1 || !strings.Contains(errs, "no new article") {
+		t.Errorf("a second digest with nothing new: %d %s", code, errs)
+	}
+	// Forged links in English for an English reader.
+	req, _ := http.NewRequest("GET", s.URL+forged, nil)
+	req.Header.Set("Accept-Language", "en-GB,en;q=0.8")
+	if res, err := c.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 404 || !strings.Contains(string(b), "This link does not work") {
+			t.Errorf("forged link for an English reader: %d", res.StatusCode)
+		}
+	}
+
 	// Unsubscribe from everything in the preference centre.
 	if code, body = post(t, c, strings.Replace(prefs, "/preferences/", "/unsubscribe/", 1), nil); code != 200 || !strings.Contains(body, "ne recevra plus aucune") {
 		t.Fatalf("unsubscribe all: %d\n%s", code, body)
 	}
 
 	// The command line sees the sends and exports the subscriber.
-	code, out, errs := lede(t, "", "newsletter", "--data", dir, "status")
+	code, out, errs = lede(t, "", "newsletter", "--data", dir, "status")
 	if code != 0 || !strings.Contains(out, "breaking") {
 		t.Fatalf("status: %d %s %s", code, out, errs)
 	}
