@@ -280,6 +280,51 @@ func TestNewsletterEndToEnd(t *testing.T) {
 		t.Fatalf("unsubscribe all: %d\n%s", code, body)
 	}
 
+	// Subscribers' addresses are for admins: an editor may not export them;
+	// an admin imports a file, refused whole when a row is bad.
+	if res, err := ed.Get(s.URL + "/admin/newsletters/subscribers.csv"); err != nil || res.StatusCode != 403 {
+		t.Fatalf("editor export: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
+	adminJar, _ := cookiejar.New(nil)
+	adm := &http.Client{Jar: adminJar, CheckRedirect: noRedirect.CheckRedirect}
+	if code, _ := post(t, adm, s.URL+"/admin/signin", url.Values{"email": {"admin@lede.test"}, "password": {"correct horse battery"}}); code != 303 {
+		t.Fatalf("admin sign in: %d", code)
+	}
+	upload := func(csv string) (int, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "subscribers.csv")
+		fw.Write([]byte(csv))
+		mw.Close()
+		req, _ := http.NewRequest("POST", s.URL+"/admin/newsletters/import", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := adm.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := upload("email,edition,lists,confirmed,created\nimported@example.org,fr,daily,true,\nbad,fr,daily,true,\n"); code != 422 ||
+		!strings.Contains(body, "line 3: email &#34;bad&#34;: not a valid address") || !strings.Contains(body, "nothing was imported") {
+		t.Fatalf("bad import in the newsroom: %d\n%s", code, body)
+	}
+	if code, _ := upload("email,edition,lists,confirmed,created\nimported@example.org,fr,daily,true,\n"); code != 303 {
+		t.Fatalf("import in the newsroom: %d", code)
+	}
+	if res, err := adm.Get(s.URL + "/admin/newsletters/subscribers.csv"); err != nil || res.StatusCode != 200 {
+		t.Fatalf("admin export: %v", err)
+	} else {
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), "imported@example.org,fr,daily,true,") {
+			t.Errorf("export after import:\n%s", b)
+		}
+	}
+
 	// The command line sees the sends and exports the subscriber.
 	code, out, errs = lede(t, "", "newsletter", "--data", dir, "status")
 	if code != 0 || !strings.Contains(out, "breaking") {
@@ -290,7 +335,7 @@ func TestNewsletterEndToEnd(t *testing.T) {
 		t.Fatalf("status 1: %d %s %s", code, out, errs)
 	}
 	code, out, _ = lede(t, "", "newsletter", "--data", dir, "export", "-")
-	if code != 0 || !strings.Contains(out, "email,edition,lists,confirmed,created\nlectrice@example.org,fr,,true,") {
+	if code != 0 || !strings.Contains(out, "email,edition,lists,confirmed,created\nlectrice@example.org,fr,,true,") || !strings.Contains(out, "imported@example.org") {
 		t.Fatalf("export: %d\n%s", code, out)
 	}
 	code, _, errs = lede(t, "email,edition,lists,confirmed,created\nnope,fr,daily,true,\n", "newsletter", "--data", dir, "import", "-")
