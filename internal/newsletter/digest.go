@@ -99,9 +99,20 @@ func (s *Scheduler) Job(ctx context.Context, tx *db.Tx, j jobs.Job) error {
 	}
 	purged, _ := res.RowsAffected()
 	s.Service.log().Info("newsletter: daily digests queued", "edition", e.Code, "sends", len(ids), "unconfirmed_purged", purged)
-	t, err := s.next(e, now.Add(time.Minute))
+	// The next day's job of this edition, and of any edition created since
+	// the nodes started.
+	eds, err := s.Service.Editions(ctx)
 	if err != nil {
 		return err
 	}
-	return jobs.Enqueue(ctx, tx, JobKind, key(e, t), e.Code, t)
+	for _, x := range eds {
+		t, err := s.next(x, now.Add(time.Minute))
+		if err != nil {
+			return err
+		}
+		if err := jobs.Enqueue(ctx, tx, JobKind, key(x, t), x.Code, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
