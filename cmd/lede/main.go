@@ -24,6 +24,8 @@ Usage:
   lede reindex [flags]        rebuild the search index and "Read also" from the published articles
   lede user    [flags] add --email EMAIL --role ROLE [--name NAME]
                               create an account, e.g. the first admin (password from the terminal, $LEDE_PASSWORD or stdin)
+  lede newsletter [flags] send|status|export|import …
+                              newsletter sends, their progress, and subscribers as CSV ('lede newsletter' for details)
   lede config                 list the settings, their environment variables and defaults
 
 Run 'lede COMMAND -h' for the flags.
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return importFile(ctx, cfg, rest[0], stdin, stdout, stderr)
 	case "user":
 		return userCmd(ctx, cfg, rest, stdin, stdout, stderr)
+	case "newsletter":
+		return newsletterCmd(ctx, cfg, rest, stdin, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "lede: unknown command %q\n\n%s", cmd, usage)
 		return 2

@@ -18,6 +18,7 @@ import (
 	"github.com/lede-news/lede/internal/importer"
 	"github.com/lede-news/lede/internal/jobs"
 	"github.com/lede-news/lede/internal/mail"
+	"github.com/lede-news/lede/internal/newsletter"
 	"github.com/lede-news/lede/internal/newsroom"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/publish"
@@ -93,8 +94,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	newsroomUI := &web.AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
 		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}, Limiter: &account.Limiter{DB: d}, Mail: mailer}
 	newsroomUI.Webhooks = hooks
+	letters := &newsletter.Service{DB: d, Mail: mailer, Limiter: &account.Limiter{DB: d}, BaseURL: cfg.BaseURL, Log: log}
 	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Search: srch, Views: counter, Cache: pagecache.New(cfg.CachePages),
-		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI})
+		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI, Newsletter: letters})
 	if err != nil {
 		return err
 	}
@@ -116,12 +118,23 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)
 	go hooks.PruneEvery(bg, 10*time.Minute, 30*24*time.Hour)
+	digests := &newsletter.Scheduler{Service: letters, At: cfg.DigestAt}
+	if err := digests.Schedule(ctx); err != nil {
+		stopBG()
+		return err
+	}
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
-		publish.JobKind: pub.Job,
+		publish.JobKind:    pub.Job,
+		newsletter.JobKind: digests.Job,
 	}, Outside: map[string]jobs.Outside{
 		webhook.JobKind: hooks.Job,
 	}}
 	go runner.Run(bg, 500*time.Millisecond)
+	lettersDone := make(chan struct{}) // a stopping node finishes the message in flight
+	go func() {
+		(&newsletter.Worker{Service: letters, Rate: cfg.NewsletterRate, Lease: cfg.NewsletterLease}).Run(bg, time.Second)
+		close(lettersDone)
+	}()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -144,6 +157,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	stopBG()
 	<-done
+	<-lettersDone
 	log.Info("stopped", "views_flushed", true)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil

@@ -24,7 +24,9 @@ const (
 	UserManage       Action = "user.manage"
 	EditionManage    Action = "edition.manage"
 	SettingsManage   Action = "settings.manage"
-	WebhookManage    Action = "webhook.manage" // outgoing webhooks: endpoints, secrets, deliveries
+	WebhookManage    Action = "webhook.manage"    // outgoing webhooks: endpoints, secrets, deliveries
+	NewsletterSend   Action = "newsletter.send"   // breaking-news sends, digests now, progress
+	NewsletterManage Action = "newsletter.manage" // export and import subscribers (personal data)
 )
 
 // Scope is how far a role's permission reaches.
@@ -60,13 +62,16 @@ var grants = map[Action]map[Role]Scope{
 	EditionManage:    {RoleAdmin: Any},
 	SettingsManage:   {RoleAdmin: Any},
 	WebhookManage:    {RoleAdmin: Any},
+	NewsletterSend:   {RoleEditor: Any, RoleAdmin: Any},
+	NewsletterManage: {RoleAdmin: Any},
 }
 
 // Actions lists every action, for the permission matrix.
 func Actions() []Action {
 	return []Action{ArticleCreate, ArticleView, ArticleEdit, ArticleEditLive, ArticleSubmit, ArticleReturn, ArticlePublish,
 		ArticleUnpublish, CommentModerate, TagCreate, TagManage, SectionManage, AuthorManage, AuditView,
-		UserManage, EditionManage, SettingsManage, WebhookManage}
+		UserManage, EditionManage, SettingsManage, WebhookManage,
+		NewsletterSend, NewsletterManage}
 }
 
 // Can reports whether role may do action on a resource; owns says whether

@@ -28,6 +28,8 @@ var policy = map[Action]string{
 	EditionManage:    "A---",
 	SettingsManage:   "A---",
 	WebhookManage:    "A---",
+	NewsletterSend:   "AA--",
+	NewsletterManage: "A---",
 }
 
 // Every role × action × ownership, each denial its own subtest.

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/lede-news/lede/internal/views"
 )
@@ -41,6 +42,10 @@ type Config struct {
 
 	WebhookAllowPrivate bool           // deliveries may reach loopback and private addresses
 	WebhookAllow        []netip.Prefix // or only these special ranges
+	// Newsletters (internal/newsletter).
+	NewsletterRate  float64 // messages per second across all nodes
+	NewsletterLease time.Duration
+	DigestAt        string // "07:00", each edition's time zone
 }
 
 // option is one row of the settings table.
@@ -66,6 +71,9 @@ var Options = []option{
 	{name: "mail-from", env: "LEDE_MAIL_FROM", def: "Lede <lede@localhost>", usage: "sender of outgoing mail"},
 	{name: "webhook-allow-private", env: "LEDE_WEBHOOK_ALLOW_PRIVATE", def: "false", usage: "let webhooks reach loopback, private and other special addresses (development and tests only)"},
 	{name: "webhook-allow", env: "LEDE_WEBHOOK_ALLOW", def: "", usage: "comma-separated CIDRs or addresses webhooks may reach although special, e.g. 10.1.2.0/24"},
+	{name: "newsletter-rate", env: "LEDE_NEWSLETTER_RATE", def: "10", usage: "most newsletter messages sent per second, all nodes together (0: no limit)"},
+	{name: "newsletter-lease", env: "LEDE_NEWSLETTER_LEASE", def: "60s", usage: "how long a node holds claimed newsletter deliveries; a dead node's are taken over after it (1s-1h)"},
+	{name: "digest-at", env: "LEDE_DIGEST_AT", def: "07:00", usage: "time of day (HH:MM, each edition's time zone) the daily digests are sent"},
 	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
 }
@@ -138,6 +146,15 @@ func build(v map[string]*string) (Config, error) {
 	if c.WebhookAllow, err = parsePrefixes(*v["webhook-allow"]); err != nil {
 		errs = append(errs, fmt.Errorf("webhook-allow: %w", err))
 	}
+	if c.NewsletterRate, err = strconv.ParseFloat(*v["newsletter-rate"], 64); err != nil || c.NewsletterRate < 0 || c.NewsletterRate > 100000 {
+		errs = append(errs, fmt.Errorf("newsletter-rate %q: must be a number of messages per second, 0 for no limit", *v["newsletter-rate"]))
+	}
+	if c.NewsletterLease, err = time.ParseDuration(*v["newsletter-lease"]); err != nil || c.NewsletterLease < time.Second || c.NewsletterLease > time.Hour {
+		errs = append(errs, fmt.Errorf("newsletter-lease %q: must be a duration between 1s and 1h, e.g. 60s", *v["newsletter-lease"]))
+	}
+	if c.DigestAt = *v["digest-at"]; !validHHMM(c.DigestAt) {
+		errs = append(errs, fmt.Errorf("digest-at %q: must be a time of day HH:MM, e.g. 07:00", c.DigestAt))
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(*v["log-level"])); err != nil {
 		errs = append(errs, fmt.Errorf("log-level %q: must be debug, info, warn or error", *v["log-level"]))
 	}
@@ -205,4 +222,14 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// validHHMM accepts a 24-hour "HH:MM".
+func validHHMM(s string) bool {
+	if len(s) != 5 || s[2] != ':' {
+		return false
+	}
+	h, err1 := strconv.Atoi(s[:2])
+	m, err2 := strconv.Atoi(s[3:])
+	return err1 == nil && err2 == nil && h >= 0 && h < 24 && m >= 0 && m < 60
 }

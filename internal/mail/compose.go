@@ -62,7 +62,14 @@ func (m Message) compose(from *mail.Address, now time.Time) ([]byte, error) {
 	header("To", strings.Join(to, ",\r\n "))
 	header("Subject", fold(mime.QEncoding.Encode("utf-8", m.Subject)))
 	header("Date", now.Format(time.RFC1123Z))
-	header("Message-ID", messageID(from.Address))
+	if m.ID != "" {
+		if !validFieldName(m.ID) || strings.ContainsAny(m.ID, "<>@()[]\\,;\"") {
+			return nil, fmt.Errorf("mail: message id %q refused", m.ID)
+		}
+		header("Message-ID", "<"+m.ID+"@"+from.Address[strings.LastIndexByte(from.Address, '@')+1:]+">")
+	} else {
+		header("Message-ID", messageID(from.Address))
+	}
 	header("MIME-Version", "1.0")
 	for _, k := range slices.Sorted(maps.Keys(m.Headers)) {
 		v := m.Headers[k]

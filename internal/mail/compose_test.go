@@ -21,6 +21,8 @@ func TestComposeRefuses(t *testing.T) {
 		"header name space":     func(m *Message) { m.Headers = map[string]string{"X Tag": "a"} },
 		"reserved header":       func(m *Message) { m.Headers = map[string]string{"bcc": "v@example.com"} },
 		"reserved from":         func(m *Message) { m.Headers = map[string]string{"From": "boss@example.com"} },
+		"message id with @":     func(m *Message) { m.ID = "a@evil.example" },
+		"message id newline":    func(m *Message) { m.ID = "a\r\nBcc: v@example.com" },
 	}
 	for name, change := range cases {
 		m := ok

@@ -23,6 +23,11 @@ type Message struct {
 	HTML    string
 	// Headers are extra header fields, such as List-Unsubscribe.
 	Headers map[string]string
+	// ID, when set, is the Message-ID's left part (before the @ and the
+	// sender's domain): a message sent again after a crash then carries
+	// the same Message-ID, which lets receivers tell it is a duplicate.
+	// Empty: a random one.
+	ID string
 }
 
 // Config says where mail goes.

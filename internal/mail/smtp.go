@@ -86,8 +86,8 @@ func (s *Sender) sendSMTP(ctx context.Context, to []string, raw []byte) error {
 	if err := w.Close(); err != nil {
 		return wrap(err)
 	}
-	if err := client.Quit(); err != nil {
-		return wrap(err)
-	}
+	// The server accepted the message at w.Close: a failing QUIT must not
+	// make the caller deliver it again.
+	client.Quit()
 	return nil
 }

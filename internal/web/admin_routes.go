@@ -52,6 +52,7 @@ func (a *admin) routes() *http.ServeMux {
 	m.HandleFunc("POST /admin/webhooks/{id}/secret", a.auth(a.webhookRotate))
 	m.HandleFunc("POST /admin/webhooks/{id}/delete", a.auth(a.webhookDelete))
 	m.HandleFunc("POST /admin/webhooks/{id}/deliveries/{delivery}/redeliver", a.auth(a.webhookRedeliver))
+	a.newsletterRoutes(m)
 	m.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) { a.message(w, http.StatusNotFound, nil, "Not found.") })
 	return m
 }

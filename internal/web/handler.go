@@ -16,6 +16,7 @@ import (
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/media"
+	"github.com/lede-news/lede/internal/newsletter"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/search"
 	"github.com/lede-news/lede/internal/tag"
@@ -39,6 +40,8 @@ type Deps struct {
 	Log     *slog.Logger
 	Dev     bool       // read templates and assets from disk on every request
 	Admin   *AdminDeps // nil: no newsroom UI
+	// Newsletter runs the subscribe form and the mails' links; nil: none.
+	Newsletter *newsletter.Service
 }
 
 // Handler is the site's http.Handler.

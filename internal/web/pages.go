@@ -30,27 +30,6 @@ func (h *Handler) conduct(w http.ResponseWriter, r *http.Request, e *ed) error {
 	})
 }
 
-// subscribe lists what a reader can follow: the feeds of the edition and of
-// each section (tags and authors have theirs on their pages). Newsletters
-// are still to come.
-func (h *Handler) subscribe(w http.ResponseWriter, r *http.Request, e *ed) error {
-	return h.cached(w, r, "/"+e.Code+"/subscribe", func(ctx context.Context) (*pagecache.Page, error) {
-		v := textView{page: h.base(e, e.T.T("subscribe_title"), "/"+e.Code+"/subscribe"),
-			Heading: e.T.T("subscribe_title"), Text: e.T.T("subscribe_text")}
-		v.Feeds = []feedLink{}
-		add := func(name, path string) {
-			v.Links = append(v.Links, link{name, path},
-				link{name + " – RSS", path + "/feed.xml"}, link{name + " – Atom", path + "/atom.xml"},
-				link{name + " – JSON Feed", path + "/feed.json"})
-		}
-		add(e.Name, "/"+e.Code)
-		for _, s := range e.Sections {
-			add(s.Name, "/"+e.Code+"/"+s.Slug)
-		}
-		return h.prepareText(v, "site")
-	})
-}
-
 func (h *Handler) prepareText(v textView, tag string) (*pagecache.Page, error) {
 	body, err := h.tmpl.render("text", v)
 	if err != nil {
