@@ -37,8 +37,9 @@ type Deps struct {
 	Proxies views.Proxies
 	BaseURL string // scheme and host, no trailing slash: https://example.org
 	Log     *slog.Logger
-	Dev     bool       // read templates and assets from disk on every request
-	Admin   *AdminDeps // nil: no newsroom UI
+	Dev     bool        // read templates and assets from disk on every request
+	Admin   *AdminDeps  // nil: no newsroom UI
+	Readers *ReaderDeps // nil: no reader accounts
 }
 
 // Handler is the site's http.Handler.
@@ -55,6 +56,8 @@ type Handler struct {
 	mux    *http.ServeMux
 	admin  *admin
 	media  *media.Store
+
+	readers *readersUI
 }
 
 // New builds the handler: templates are parsed and the site loaded now, so
@@ -80,6 +83,11 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 	h.mux = h.routes()
 	if d.Admin != nil {
 		if h.admin, err = newAdmin(h, *d.Admin); err != nil {
+			return nil, err
+		}
+	}
+	if d.Readers != nil {
+		if h.readers, err = newReadersUI(h, *d.Readers); err != nil {
 			return nil, err
 		}
 	}
@@ -124,6 +132,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.admin.ServeHTTP(w, r)
+		return
+	}
+	if h.readers != nil && h.readers.owns(r.URL.Path) {
+		h.readers.ServeHTTP(w, r)
 		return
 	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.RawQuery == "" {
