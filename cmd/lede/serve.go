@@ -21,6 +21,7 @@ import (
 	"github.com/lede-news/lede/internal/newsroom"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/publish"
+	"github.com/lede-news/lede/internal/reader"
 	"github.com/lede-news/lede/internal/related"
 	"github.com/lede-news/lede/internal/search"
 	"github.com/lede-news/lede/internal/views"
@@ -86,7 +87,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	newsroomUI := &web.AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
 		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}, Limiter: &account.Limiter{DB: d}, Mail: mailer}
 	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Search: srch, Views: counter, Cache: pagecache.New(cfg.CachePages),
-		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI})
+		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI,
+		Readers: &web.ReaderDeps{Mail: mailer, Providers: cfg.OAuth}})
 	if err != nil {
 		return err
 	}
@@ -148,6 +150,7 @@ func prune(ctx context.Context, d *db.DB, log *slog.Logger) {
 		case <-t.C:
 			err := errors.Join(changes.Prune(ctx, d), (&account.Throttle{DB: d}).Purge(ctx),
 				(&account.Limiter{DB: d}).Purge(ctx, time.Now().Add(-24*time.Hour)))
+			err = errors.Join(err, (&reader.Store{DB: d}).Purge(ctx))
 			if _, perr := (&account.Sessions{DB: d}).Purge(ctx); perr != nil {
 				err = errors.Join(err, perr)
 			}

@@ -37,6 +37,7 @@ type Config struct {
 	SMTPUsername   string
 	SMTPPassword   string
 	MailFrom       string
+	OAuth          []OAuthProvider // readers' external sign-in (LEDE_OAUTH_*)
 }
 
 // option is one row of the settings table.
@@ -130,6 +131,8 @@ func build(v map[string]*string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: must be text or json", c.LogFormat))
 	}
+	oauth, oerrs := oauthFromEnv(os.Environ())
+	c.OAuth, errs = oauth, append(errs, oerrs...)
 	return c, errors.Join(errs...)
 }
 
