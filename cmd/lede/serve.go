@@ -12,6 +12,7 @@ import (
 
 	"github.com/lede-news/lede/internal/account"
 	"github.com/lede-news/lede/internal/changes"
+	"github.com/lede-news/lede/internal/comment"
 	"github.com/lede-news/lede/internal/config"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/demo"
@@ -84,11 +85,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if mailer.Development() {
 		log.Info("no SMTP server set: outgoing mail is written to the data folder", "dir", filepath.Join(cfg.Data, "mail"))
 	}
+	commentCfg, err := comment.ParseConfig(cfg.Comments)
+	if err != nil {
+		return err
+	}
 	newsroomUI := &web.AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
 		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}, Limiter: &account.Limiter{DB: d}, Mail: mailer}
 	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Search: srch, Views: counter, Cache: pagecache.New(cfg.CachePages),
 		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI,
-		Readers: &web.ReaderDeps{Mail: mailer, Providers: cfg.OAuth}})
+		Readers: &web.ReaderDeps{Mail: mailer, Providers: cfg.OAuth}, Comments: commentCfg})
 	if err != nil {
 		return err
 	}
@@ -108,7 +113,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
-		publish.JobKind: pub.Job,
+		publish.JobKind:       pub.Job,
+		comment.NotifyJobKind: (&comment.Notifier{DB: d, Mail: mailer, BaseURL: cfg.BaseURL}).Job,
 	}}
 	go runner.Run(bg, 500*time.Millisecond)
 

@@ -41,7 +41,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxLength > 0 {
 		d.MaxLength = c.MaxLength
 	}
-	if c.EditWindow > 0 {
+	if c.EditWindow != 0 {
 		d.EditWindow = c.EditWindow
 	}
 	if c.MaxDepth > 0 {

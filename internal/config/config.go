@@ -37,6 +37,7 @@ type Config struct {
 	SMTPUsername   string
 	SMTPPassword   string
 	MailFrom       string
+	Comments       string          // comment settings, read by comment.ParseConfig
 	OAuth          []OAuthProvider // readers' external sign-in (LEDE_OAUTH_*)
 }
 
@@ -63,6 +64,7 @@ var Options = []option{
 	{name: "mail-from", env: "LEDE_MAIL_FROM", def: "Lede <lede@localhost>", usage: "sender of outgoing mail"},
 	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
+	{name: "comments", env: "LEDE_COMMENTS", def: "", usage: "comment settings: max-length=5000,edit-minutes=15,depth=3,flags=3,first-held=1,close-days=0,reader-limit=5,addr-limit=20,rate-minutes=10,page-size=50"},
 }
 
 // Parse reads args (after the command name) and the environment. It returns
@@ -88,6 +90,7 @@ func Parse(cmd string, args []string, stderr io.Writer) (Config, []string, error
 func build(v map[string]*string) (Config, error) {
 	var errs []error
 	c := Config{Addr: *v["addr"], Data: *v["data"], DB: *v["db"], BaseURL: strings.TrimRight(*v["base-url"], "/"), LogFormat: *v["log-format"]}
+	c.Comments = *v["comments"]
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("addr %q: must be host:port, e.g. 127.0.0.1:8080", c.Addr))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lede-news/lede/internal/article"
 	"github.com/lede-news/lede/internal/author"
+	"github.com/lede-news/lede/internal/comment"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/media"
@@ -40,6 +41,9 @@ type Deps struct {
 	Dev     bool        // read templates and assets from disk on every request
 	Admin   *AdminDeps  // nil: no newsroom UI
 	Readers *ReaderDeps // nil: no reader accounts
+
+	// Comments are the comment settings; zero fields take the defaults.
+	Comments comment.Config
 }
 
 // Handler is the site's http.Handler.
@@ -58,6 +62,8 @@ type Handler struct {
 	media  *media.Store
 
 	readers *readersUI
+
+	comments *commentsUI
 }
 
 // New builds the handler: templates are parsed and the site loaded now, so
@@ -90,6 +96,9 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 		if h.readers, err = newReadersUI(h, *d.Readers); err != nil {
 			return nil, err
 		}
+	}
+	if h.comments, err = newCommentsUI(h); err != nil {
+		return nil, err
 	}
 	return h, nil
 }
@@ -136,6 +145,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.readers != nil && h.readers.owns(r.URL.Path) {
 		h.readers.ServeHTTP(w, r)
+		return
+	}
+	if h.comments != nil && h.comments.owns(r.URL.Path) {
+		h.comments.ServeHTTP(w, r)
 		return
 	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.RawQuery == "" {
