@@ -96,8 +96,9 @@ func (b ReaderBan) Forever() bool { return b.Until.IsZero() }
 
 // Moderator changes comments on behalf of newsroom users.
 type Moderator struct {
-	DB  *db.DB
-	Now func() time.Time
+	DB     *db.DB
+	Config Config // the comment settings, for the defaults of the rules
+	Now    func() time.Time
 }
 
 func (m *Moderator) now() time.Time {
@@ -685,16 +686,30 @@ func (m *Moderator) SaveScopeSettings(ctx context.Context, userID int64, s Scope
 }
 
 // SetClosed closes a scope's discussions now, or reopens them. Reopening an
-// article also stops it closing by age (close after: never), since that is
-// what "reopen now" means to the editor who clicks it.
+// article that its age has closed also stops it closing by age (close
+// after: never), since that is what "reopen now" means to the editor who
+// clicks it.
 func (m *Moderator) SetClosed(ctx context.Context, userID int64, scope string, closed bool) error {
 	s, err := m.ScopeSettings(ctx, scope)
 	if err != nil {
 		return err
 	}
 	s.Closed = closed
-	if !closed && strings.HasPrefix(scope, "article:") {
-		s.CloseAfterDays = 0
+	if id, ok := strings.CutPrefix(scope, "article:"); ok && !closed {
+		store := &Store{DB: m.DB, Config: m.Config, Now: m.Now}
+		aid, _ := strconv.ParseInt(id, 10, 64) // checked by ScopeSettings
+		rules, err := store.RulesFor(ctx, aid)
+		if err != nil {
+			return err
+		}
+		var pub int64
+		if err := m.DB.QueryRow(ctx, `SELECT published_at FROM articles WHERE id = ?`, aid).Scan(&pub); err != nil {
+			return err
+		}
+		rules.Closed = false
+		if !rules.Open(time.Unix(pub, 0), m.now()) {
+			s.CloseAfterDays = 0
+		}
 	}
 	return m.SaveScopeSettings(ctx, userID, s)
 }

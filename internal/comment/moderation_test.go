@@ -376,13 +376,29 @@ func TestModerationSettingsAndFilters(t *testing.T) {
 		if err := f.m.SetClosed(ctx, f.user, art, false); err != nil {
 			t.Fatal(err)
 		}
-		if s, _ := f.m.ScopeSettings(ctx, art); s.Closed || s.CloseAfterDays != 0 || s.Mode != "pre" {
+		if s, _ := f.m.ScopeSettings(ctx, art); s.Closed || s.CloseAfterDays != -1 || s.Mode != "pre" {
 			t.Fatalf("reopened: %+v", s)
 		}
+		// Five days on, the edition's three days have closed it: reopening
+		// now also stops it closing by age.
+		f.m.Now = func() time.Time { return time.Now().Add(5 * 24 * time.Hour) }
+		if err := f.m.SetClosed(ctx, f.user, art, true); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.m.SetClosed(ctx, f.user, art, false); err != nil {
+			t.Fatal(err)
+		}
+		if s, _ := f.m.ScopeSettings(ctx, art); s.Closed || s.CloseAfterDays != 0 {
+			t.Fatalf("reopened after its time: %+v", s)
+		}
+		if open, _ := store.ArticleOpen(ctx, f.article); !open {
+			t.Fatal("reopened article is closed")
+		}
+		f.m.Now = nil
 		if all, _ := f.m.AllScopeSettings(ctx); len(all) != 2 {
 			t.Fatalf("all settings %+v", all)
 		}
-		if f.audits(t, "comment.settings") != 4 {
+		if f.audits(t, "comment.settings") != 6 {
 			t.Fatalf("%d settings audits", f.audits(t, "comment.settings"))
 		}
 

@@ -44,6 +44,7 @@ func (a *admin) routes() *http.ServeMux {
 	m.HandleFunc("POST /admin/account/totp/off", a.auth(a.totpOff))
 	m.HandleFunc("POST /admin/account/tokens", a.auth(a.tokenCreate))
 	m.HandleFunc("POST /admin/account/tokens/revoke", a.auth(a.tokenRevoke))
+	a.commentRoutes(m)
 	m.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) { a.message(w, http.StatusNotFound, nil, "Not found.") })
 	return m
 }
