@@ -113,10 +113,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	go poller.Run(bg, 500*time.Millisecond)
 	go prune(bg, d, log)
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
-		publish.JobKind:       pub.Job,
-		comment.NotifyJobKind: (&comment.Notifier{DB: d, Mail: mailer, BaseURL: cfg.BaseURL}).Job,
+		publish.JobKind:          pub.Job,
+		comment.NotifyJobKind:    (&comment.Notifier{DB: d, Mail: mailer, BaseURL: cfg.BaseURL}).Job,
+		comment.FlagAlertJobKind: (&comment.FlagAlerter{Mail: mailer, BaseURL: cfg.BaseURL}).Job,
 	}}
 	go runner.Run(bg, 500*time.Millisecond)
+	go (&comment.Moderator{DB: d, Config: commentCfg}).RunFlagSweeper(bg, 10*time.Second, log) // moderators' flag emails, once across nodes
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
