@@ -23,6 +23,7 @@ type actionsView struct {
 	Own        bool // the reader wrote it and may still edit it
 	Deletable  bool
 	Body       string
+	Kept       string // a refused edit's text, shown when the form is not
 	Reasons    []flagReason
 	Notice     string
 	Error      string
@@ -127,7 +128,7 @@ func (u *commentsUI) act(w http.ResponseWriter, r *http.Request, e *ed) error {
 		}
 		v.Error = msg
 		if r.PathValue("action") == "edit" {
-			v.Body = r.PostFormValue("body") // the text is handed back, not lost
+			v.Body, v.Kept = r.PostFormValue("body"), r.PostFormValue("body") // the text is handed back, not lost
 		}
 		return u.page(w, r, status, v)
 	}
