@@ -243,11 +243,12 @@ func (a *admin) commentAction(w http.ResponseWriter, r *http.Request, u *account
 		}
 		return err
 	}
+	var status string
+	if it, err := m.Item(ctx, id); err == nil {
+		status = it.Status
+		a.h.Invalidate(ctx, []string{comment.Tag(it.ArticleID)}) // this node at once; the others through the change log
+	}
 	if modWantsJSON(r) {
-		var status string
-		if it, err := m.Item(ctx, id); err == nil {
-			status = it.Status
-		}
 		modJSON(w, http.StatusOK, map[string]any{"ok": true, "done": done, "status": status, "count": a.queueCount(u)})
 		return nil
 	}
