@@ -31,6 +31,8 @@ type commentSettingsView struct {
 	Article  *scopeRow  // the article asked for (?article=ID)
 	Filters  []comment.FilterRule
 	Bans     []modBan
+	Rules    comment.Rules // in force on Article
+	Open     bool          // whether Article takes comments now
 }
 
 func (a *admin) commentSettingsPage(w http.ResponseWriter, r *http.Request, u *account.User) error {
@@ -81,6 +83,13 @@ func (a *admin) renderCommentSettings(w http.ResponseWriter, r *http.Request, u 
 			return errNotFound
 		}
 		v.Article = &scopeRow{ScopeSettings: get(comment.Scope("article", id)), Label: headline}
+		store := &comment.Store{DB: a.h.DB, Config: a.h.Comments}
+		if v.Rules, err = store.RulesFor(ctx, id); err != nil {
+			return err
+		}
+		if v.Open, err = store.ArticleOpen(ctx, id); err != nil {
+			return err
+		}
 	}
 	if v.Filters, err = m.Filters(ctx); err != nil {
 		return err
