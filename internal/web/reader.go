@@ -562,7 +562,7 @@ func (u *readersUI) settingsView(r *http.Request, e *ed, rd *reader.Reader) (rea
 	var err error
 	v.Linked, err = u.store.Identities(r.Context(), rd.ID)
 	if r.URL.Query().Get("welcome") != "" {
-		v.Note = e.T.T("reader.welcome", rd.Email)
+		v.Note = e.T.T("reader.welcome")
 	}
 	return v, err
 }
