@@ -93,6 +93,9 @@ func CleanName(name string) (string, string) {
 	return name, ""
 }
 
+// CheckPassword returns a catalog key when p is too short or too long.
+func CheckPassword(p string) string { return checkPassword(p) }
+
 func checkPassword(p string) string {
 	switch {
 	case utf8.RuneCountInString(p) < MinPassword:

@@ -219,6 +219,8 @@ func fieldOf(v readerView, name, typ, value, auto string) readerField {
 		f.Input = "name"
 	case "new_password":
 		f.Input = "password"
+	case "current_password":
+		f.Input = "current_password"
 	}
 	switch f.Input {
 	case "name":
@@ -590,22 +592,41 @@ func (u *readersUI) settings(w http.ResponseWriter, r *http.Request, e *ed) erro
 		return err
 	}
 	v.Name = r.PostFormValue("name")
+	refuse := func(errs map[string]string) error {
+		v.Errs, v.Error = errs, e.T.T("reader.err.fix_fields")
+		u.render(w, http.StatusUnprocessableEntity, v)
+		return nil
+	}
+	// Everything is checked before anything is saved.
+	errs := map[string]string{}
+	if _, k := reader.CleanName(v.Name); k != "" {
+		errs = translate(e, reader.Errors{"name": k})
+	}
+	pw := r.PostFormValue("password")
+	if pw != "" {
+		if k := reader.CheckPassword(pw); k != "" {
+			errs["password"] = translate(e, reader.Errors{"password": k})["password"]
+		} else if rd.HasPassword && len(errs) == 0 { // changing a password needs the current one
+			_, err := u.store.SignIn(r.Context(), u.throttle, rd.Email, r.PostFormValue("current_password"), u.addr(r))
+			if errors.Is(err, reader.ErrBadCredentials) || errors.Is(err, account.ErrThrottled) {
+				errs["current_password"] = e.T.T("reader.err.current_password")
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return refuse(errs)
+	}
 	up, err := u.store.Update(r.Context(), rd.ID, reader.Settings{Name: v.Name, NotifyReplies: r.PostFormValue("notify") != ""})
 	var fe reader.Errors
 	if errors.As(err, &fe) {
-		v.Errs, v.Error = translate(e, fe), e.T.T("reader.err.fix_fields")
-		u.render(w, http.StatusUnprocessableEntity, v)
-		return nil
+		return refuse(translate(e, fe))
 	} else if err != nil {
 		return err
 	}
-	if pw := r.PostFormValue("password"); pw != "" {
-		if err := u.store.SetPassword(r.Context(), rd.ID, pw); errors.As(err, &fe) {
-			v.Errs, v.Error = translate(e, fe), e.T.T("reader.err.fix_fields")
-			v.Reader = &up
-			u.render(w, http.StatusUnprocessableEntity, v)
-			return nil
-		} else if err != nil {
+	if pw != "" {
+		if err := u.store.SetPassword(r.Context(), rd.ID, pw); err != nil {
 			return err
 		}
 		up.HasPassword = true

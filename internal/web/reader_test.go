@@ -330,16 +330,27 @@ func TestReaderPasswordAccount(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || s.me(t, c).Name != "Ada Lovelace" {
 			t.Fatalf("rename: %s", resp.Status)
 		}
+		// A new password needs the current one; a refused form saves nothing.
+		resp, body = post(t, c, s.url+"/fr/account/settings", url.Values{"csrf": {m.CSRF}, "name": {"Changed"}, "notify": {"1"},
+			"current_password": {"not the password"}, "password": {"a brand new password"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Le mot de passe actuel n’est pas le bon") || s.me(t, c).Name != "Ada Lovelace" {
+			t.Fatalf("password change without the current one: %s", resp.Status)
+		}
+		resp, _ = post(t, c, s.url+"/fr/account/settings", url.Values{"csrf": {m.CSRF}, "name": {"Ada Lovelace"}, "notify": {"1"},
+			"current_password": {"correct horse battery"}, "password": {"a brand new password"}})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("password change: %s", resp.Status)
+		}
 		// Sign out, then in with a wrong and a right password.
 		post(t, c, s.url+"/fr/account/signout", url.Values{"csrf": {m.CSRF}})
 		if s.me(t, c).SignedIn {
 			t.Fatal("still signed in")
 		}
-		resp, body = post(t, c, s.url+"/en/account/signin", url.Values{"email": {"ada@example.org"}, "password": {"wrong password"}})
+		resp, body = post(t, c, s.url+"/en/account/signin", url.Values{"email": {"ada@example.org"}, "password": {"correct horse battery"}})
 		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Wrong email address or password") {
 			t.Fatalf("wrong password: %s", resp.Status)
 		}
-		resp, _ = post(t, c, s.url+"/en/account/signin", url.Values{"email": {"ada@example.org"}, "password": {"correct horse battery"}, "next": {"//evil.example"}})
+		resp, _ = post(t, c, s.url+"/en/account/signin", url.Values{"email": {"ada@example.org"}, "password": {"a brand new password"}, "next": {"//evil.example"}})
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/en/" || !s.me(t, c).SignedIn {
 			t.Fatalf("sign-in: %s → %s", resp.Status, resp.Header.Get("Location"))
 		}
