@@ -25,8 +25,8 @@
       opts.body = new URLSearchParams(data);
     }
     return fetch(url, opts).then(function (r) {
-      return r.json().then(function (b) { b.status = r.status; return b; },
-        function () { return { ok: false, status: r.status, message: "" }; });
+      return r.json().then(function (b) { b.httpStatus = r.status; return b; },
+        function () { return { ok: false, httpStatus: r.status, message: "" }; });
     });
   }
 
@@ -76,7 +76,7 @@
     button.disabled = true;
     request(form.getAttribute("action"), data).then(function (res) {
       button.disabled = false;
-      if (!res.ok) { showError(form, res.message || String(res.status)); return; }
+      if (!res.ok) { showError(form, res.message || String(res.httpStatus)); return; }
       showError(form, "");
       if (data.get("conduct")) {
         me.conductAccepted = true;
