@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lede-news/lede/internal/db"
 )
@@ -96,6 +97,17 @@ func unchanged(t *testing.T, d *db.DB, what string, status int, message string, 
 	}
 }
 
+// replyMails are the reply notifications the binary wrote for address.
+func replyMails(t *testing.T, s *server, address string) []string {
+	var out []string
+	for _, m := range mailsTo(t, s.Data, address) {
+		if strings.HasPrefix(m, "Nouvelle réponse") {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 var commentIDRE = regexp.MustCompile(`#c(\d+)$`)
 
 // postForm posts a comment the way a browser without JavaScript does and
@@ -154,7 +166,21 @@ func TestCommentsE2E(t *testing.T) {
 	}
 
 	// Replies, with the depth limit: the fourth level attaches to the third.
+	// Alice asked to be told of replies: one mail, in French, with a link.
+	if resp, body := alice.do("POST", "/fr/account/settings", url.Values{"name": {"Alice"}, "notify": {"1"}, "csrf": {alice.me().CSRF}}); resp.StatusCode >= 400 {
+		t.Fatalf("opt in: %s\n%.500s", resp.Status, body)
+	}
 	c2 := postForm(t, bob, art, c1, "Réponse de Bob")
+	var mails []string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if mails = replyMails(t, s, "alice@example.org"); len(mails) > 0 {
+			break
+		}
+	}
+	if len(mails) != 1 || !strings.Contains(mails[0], "Bob a répondu à votre commentaire") ||
+		!strings.Contains(mails[0], s.URL+commentArticle+"#c"+c2) || !strings.Contains(mails[0], "> Réponse de Bob") {
+		t.Fatalf("reply mails to Alice: %q", mails)
+	}
 	c3 := postForm(t, carol, art, c2, "Réponse de Carol")
 	c4 := postForm(t, alice, art, c3, "Trop profond")
 	var parent int64
@@ -257,6 +283,20 @@ func TestCommentsE2E(t *testing.T) {
 		}
 		return resp.StatusCode, body
 	})
+	// A cached article page is served without the comment tables.
+	get(t, s.URL+commentArticle, readerUA)
+	if _, err := d.Exec(context.Background(), `ALTER TABLE comments RENAME TO comments_away`); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = anon.do("GET", commentArticle, nil)
+	d.Exec(context.Background(), `ALTER TABLE comments_away RENAME TO comments`)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Trop profond") {
+		t.Fatalf("a cache hit needed the comments table: %s", resp.Status)
+	}
+	if mails := replyMails(t, s, "alice@example.org"); len(mails) != 1 {
+		t.Fatalf("%d reply mails to Alice; want exactly 1", len(mails))
+	}
+
 	// The stored text is what was written.
 	var stored string
 	d.QueryRow(context.Background(), `SELECT body FROM comments WHERE id = ?`, c2).Scan(&stored)
