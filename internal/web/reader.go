@@ -693,6 +693,14 @@ func (u *readersUI) oauthStart(w http.ResponseWriter, r *http.Request, e *ed) er
 	if p == nil {
 		return errNotFound
 	}
+	// Each start stores a row until it is used or expires: bound them per client.
+	if ok, wait, err := u.limiter.Allow(r.Context(), "reader-oauth:"+account.AddrKey(u.addr(r)).Name, 30, 10*time.Minute); err != nil {
+		return err
+	} else if !ok {
+		w.Header().Set("Retry-After", itoa(int64(wait.Seconds())+1))
+		u.message(w, r, e, http.StatusTooManyRequests, "reader.err.oauth_limit", int(wait.Minutes())+1)
+		return nil
+	}
 	f := reader.Flow{Provider: p.Name, Verifier: randomString(32), Nonce: randomString(24), Next: localNext(e, r.FormValue("next")), Edition: e.Code}
 	state, err := u.store.StartFlow(r.Context(), f)
 	if err != nil {

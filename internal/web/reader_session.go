@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"errors"
 	"net/http"
 	"time"
@@ -65,7 +66,7 @@ func (h *Handler) checkReaderCSRF(r *http.Request) bool {
 	if got == "" {
 		got = r.PostFormValue("csrf")
 	}
-	return got != "" && got == reader.CSRF(t)
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(reader.CSRF(t))) == 1
 }
 
 // readerProviders lists the configured external sign-in providers for the
