@@ -91,7 +91,7 @@ func TestCommentsWithJavaScriptBrowser(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(s.URL+commentArticle))
 	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(".comments > form.comment-form")))
 	text := run(t, ctx, chromedp.Text(chromedp.CSS(".comment-list")))
-	for _, want := range []string{"Un premier avis d’Olga", "Je réponds à Olga", "corrigé", "1 mentions J’aime"} {
+	for _, want := range []string{"Un premier avis d’Olga", "Je réponds à Olga", "corrigé", "1 mention J’aime"} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("after a reload the thread lacks %q:\n%s", want, text)
 		}

@@ -240,7 +240,7 @@ func TestCommentsE2E(t *testing.T) {
 		resp, body := bob.do("POST", "/fr/comments/"+c1+"/like", url.Values{"csrf": {bob.me().CSRF}})
 		return resp.StatusCode, body
 	})
-	if _, body := get(t, s.URL+commentArticle, readerUA); !strings.Contains(body, "1 mentions J’aime") {
+	if _, body := get(t, s.URL+commentArticle, readerUA); !strings.Contains(body, "1 mention J’aime") {
 		t.Fatal("the like is not counted on the page")
 	}
 

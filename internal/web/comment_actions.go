@@ -164,7 +164,7 @@ func (u *commentsUI) act(w http.ResponseWriter, r *http.Request, e *ed) error {
 		if err != nil {
 			return fail(err)
 		}
-		res = postResult{OK: true, ID: c.ID, Likes: n, Message: e.T.T("comment_likes", e.T.Number(int64(n)))}
+		res = postResult{OK: true, ID: c.ID, Likes: n, Message: likesLabel(e, n)}
 	case "flag":
 		if _, err := u.store.Flag(ctx, rd, c.ID, r.PostFormValue("reason")); err != nil {
 			return fail(err)

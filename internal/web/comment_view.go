@@ -35,7 +35,7 @@ type nodeView struct {
 func (h *Handler) nodeView(e *ed, n *comment.Node) *nodeView {
 	v := &nodeView{T: e.T, ID: n.ID, Placeholder: n.Placeholder, Depth: n.Depth, Likes: n.Likes,
 		Date: e.T.DateTime(n.CreatedAt.In(e.Loc)), DateISO: n.CreatedAt.Format(time.RFC3339), Edited: !n.EditedAt.IsZero(),
-		LikesLabel: e.T.T("comment_likes", e.T.Number(int64(n.Likes))),
+		LikesLabel: likesLabel(e, n.Likes),
 		ActionsURL: "/" + e.Code + "/comments/" + strconv.FormatInt(n.ID, 10),
 		ReplyURL:   "/" + e.Code + "/comments/new?article=" + strconv.FormatInt(n.ArticleID, 10) + "&parent=" + strconv.FormatInt(n.ID, 10)}
 	if !n.Placeholder {
@@ -49,6 +49,13 @@ func (h *Handler) nodeView(e *ed, n *comment.Node) *nodeView {
 		v.Replies = append(v.Replies, h.nodeView(e, r))
 	}
 	return v
+}
+
+func likesLabel(e *ed, n int) string {
+	if n == 1 {
+		return e.T.T("comment_likes_one")
+	}
+	return e.T.T("comment_likes", e.T.Number(int64(n)))
 }
 
 func (v *nodeView) withHeld(held bool, note string) *nodeView {
