@@ -242,11 +242,17 @@ func (u *commentsUI) post(w http.ResponseWriter, r *http.Request, e *ed) error {
 	if err := r.ParseForm(); err != nil {
 		return u.refuse(w, r, e, nil, &comment.Error{Code: comment.CodeTooLong})
 	}
+	body := r.PostFormValue("body")
 	a, path, err := u.target(ctx, e, formInt(r, "article"))
+	if errors.Is(err, errNotFound) {
+		// Unpublished since the page was read: say so, and keep the text.
+		v := formView{page: u.h.base(e, e.T.T("discussion"), "/"+e.Code+"/comments/new"), Heading: e.T.T("discussion"),
+			Form: commentForm{Body: body}}
+		return u.refuse(w, r, e, &v, &comment.Error{Code: comment.CodeNoArticle})
+	}
 	if err != nil {
 		return err
 	}
-	body := r.PostFormValue("body")
 	rd := u.h.currentReader(r)
 	v := u.formView(r, e, a, path, rd, formInt(r, "parent"), body)
 	if rd == nil {
