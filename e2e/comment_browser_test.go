@@ -99,4 +99,14 @@ func TestCommentsWithJavaScriptBrowser(t *testing.T) {
 	if c := run(t, ctx, chromedp.Text(chromedp.CSS(".comment-count"))); c != "3 commentaires" {
 		t.Fatalf("count %q", c)
 	}
+	// After the reload, the page learns which comments are mine (mine.json)
+	// and edits start from the text as written, not from its rendering.
+	run(t, ctx, chromedp.Click(chromedp.CSS("#"+mine+" .comment-own .comment-edit")))
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS("#"+mine+" form.comment-edit-form textarea")))
+	if v := run(t, ctx, chromedp.Evaluate[string](`document.querySelector("#`+mine+` form.comment-edit-form textarea").value`)); v != "Mon premier commentaire, **corrigé**" {
+		t.Fatalf("edit form after a reload holds %q", v)
+	}
+	if run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#c`+first+` > .comment-own").length`)) != 0 {
+		t.Fatal("Olga's comment offers Jules an edit")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/lede-news/lede/internal/db"
 )
@@ -118,4 +119,29 @@ func (s *Store) Counts(ctx context.Context, articleIDs []int64) (map[int64]int, 
 		out[id] = n
 	}
 	return out, rows.Err()
+}
+
+// Mine returns the reader's comments on an article that are shown or held,
+// oldest first: the cached page cannot say which are theirs.
+func (s *Store) Mine(ctx context.Context, articleID, readerID int64) ([]Comment, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+cols+` FROM comments WHERE article_id = ? AND reader_id = ?
+		AND status IN ('approved', 'pending') ORDER BY created_at, id`, articleID, readerID)
+	if err != nil {
+		return nil, fmt.Errorf("comment: mine: %w", err)
+	}
+	defer rows.Close()
+	var out []Comment
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("comment: mine: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Editable reports whether the comment's author may still edit it at now.
+func (s *Store) Editable(c Comment, now time.Time) bool {
+	return now.Before(c.CreatedAt.Add(s.cfg().EditWindow))
 }

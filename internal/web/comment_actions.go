@@ -63,7 +63,7 @@ func (u *commentsUI) actionsView(r *http.Request, e *ed, c comment.Comment) (act
 	if rd := u.h.currentReader(r); rd != nil && rd.ID == c.ReaderID && c.Status != comment.Deleted &&
 		c.Status != comment.Rejected && c.Status != comment.Spam {
 		v.Deletable = true
-		v.Own = time.Now().Before(c.CreatedAt.Add(u.editWindow()))
+		v.Own = u.store.Editable(c, time.Now())
 		v.Body = c.Body
 	}
 	return v, nil
@@ -74,13 +74,6 @@ func (u *commentsUI) maxLength() int {
 		return u.store.Config.MaxLength
 	}
 	return comment.DefaultConfig.MaxLength
-}
-
-func (u *commentsUI) editWindow() time.Duration {
-	if u.store.Config.EditWindow > 0 {
-		return u.store.Config.EditWindow
-	}
-	return comment.DefaultConfig.EditWindow
 }
 
 func (u *commentsUI) actions(w http.ResponseWriter, r *http.Request, e *ed) error {
@@ -189,8 +182,9 @@ func (u *commentsUI) act(w http.ResponseWriter, r *http.Request, e *ed) error {
 // they may still edit or delete: the cached page cannot say.
 func (u *commentsUI) mine(w http.ResponseWriter, r *http.Request, e *ed) error {
 	type own struct {
-		ID       int64 `json:"id"`
-		Editable bool  `json:"editable"`
+		ID       int64  `json:"id"`
+		Editable bool   `json:"editable"`
+		Body     string `json:"body"` // as written, for the edit form
 	}
 	out := struct {
 		Mine []own `json:"mine"`
@@ -203,23 +197,12 @@ func (u *commentsUI) mine(w http.ResponseWriter, r *http.Request, e *ed) error {
 	}
 	out.Open = open
 	if rd := u.h.currentReader(r); rd != nil {
-		rows, err := u.h.DB.Query(r.Context(), `SELECT id, created_at FROM comments WHERE article_id = ? AND reader_id = ?
-			AND status IN ('approved', 'pending')`, id, rd.ID)
+		mine, err := u.store.Mine(r.Context(), id, rd.ID)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var o own
-			var at int64
-			if err := rows.Scan(&o.ID, &at); err != nil {
-				return err
-			}
-			o.Editable = time.Now().Before(time.Unix(at, 0).Add(u.editWindow()))
-			out.Mine = append(out.Mine, o)
-		}
-		if err := rows.Err(); err != nil {
-			return err
+		for _, c := range mine {
+			out.Mine = append(out.Mine, own{ID: c.ID, Editable: u.store.Editable(c, time.Now()), Body: c.Body})
 		}
 	}
 	w.Header().Set("Vary", "Cookie")

@@ -89,6 +89,7 @@
         if (parent) list = parent.querySelector(".comment-replies");
       }
       list.appendChild(node);
+      bodies[res.id] = data.get("body");
       if (res.status === "approved") markOwn(node, true);
       if (data.get("parent")) form.remove();
       else form.querySelector("textarea").value = "";
@@ -100,6 +101,8 @@
 
   function comment(el) { return el.closest("li.comment"); }
   function actionsURL(li) { return li.querySelector("a.comment-like").getAttribute("href"); }
+
+  var bodies = {}; // the reader's own comments as written, for editing
 
   function markOwn(li, editable) {
     var actions = li.querySelector(":scope > .comment-actions") || li.querySelector(":scope > .comment-note");
@@ -141,6 +144,7 @@
       var eli = comment(form);
       request(base(eli) + "/edit", new FormData(form)).then(function (res) {
         if (!res.ok) { showError(form, res.message); return; }
+        bodies[res.id] = form.querySelector("textarea").value;
         var body = eli.querySelector(":scope > .comment-body");
         body.replaceWith(fromHTML(res.html));
         form.remove();
@@ -197,15 +201,11 @@
       p.appendChild(document.createTextNode(" "));
       p.appendChild(button(labels.cancel, "comment-cancel"));
       ef.appendChild(p);
-      // The text as written comes from the private page of the comment.
-      fetch(base(li), { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var src = doc.querySelector("#edit-body");
-        area.value = src ? src.value : body.textContent.trim();
-        body.hidden = true;
-        body.after(ef);
-        area.focus();
-      });
+      var id = li.getAttribute("data-id");
+      area.value = id in bodies ? bodies[id] : body.textContent.trim();
+      body.hidden = true;
+      body.after(ef);
+      area.focus();
     } else if (t.classList.contains("comment-delete")) {
       if (!window.confirm(labels.confirm)) return;
       request(base(li) + "/delete", new FormData()).then(function (res) {
@@ -233,6 +233,7 @@
         .then(function (r) { return r.json(); })
         .then(function (mine) {
           (mine.mine || []).forEach(function (o) {
+            bodies[o.id] = o.body;
             var li = document.getElementById("c" + o.id);
             if (li) markOwn(li, o.editable);
           });
