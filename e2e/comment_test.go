@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -196,6 +197,20 @@ func TestCommentsE2E(t *testing.T) {
 			return resp.StatusCode, body
 		})
 	}
+	// A cross-site POST is refused before the token is even looked at.
+	unchanged(t, d, "cross-site post", 403, "", func() (int, string) {
+		form := url.Values{"article": {art}, "body": {"cross-site"}, "csrf": {alice.me().CSRF}}
+		req, _ := http.NewRequest("POST", s.URL+"/fr/comments/new", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := alice.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, ""
+	})
 	unchanged(t, d, "like without a token", 403, "expiré", func() (int, string) {
 		resp, body := bob.do("POST", "/fr/comments/"+c1+"/like", url.Values{})
 		return resp.StatusCode, body
