@@ -18,7 +18,7 @@ import (
 )
 
 type fixture struct {
-	t                 *testing.T
+	t                 testing.TB
 	d                 *db.DB
 	s                 *Store
 	ed, sec, art      int64
@@ -27,7 +27,7 @@ type fixture struct {
 	alice, bob, carol *reader.Reader
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, d: d, ctx: ctx, now: time.Now()}
