@@ -12,6 +12,7 @@ import (
 
 	"github.com/lede-news/lede/internal/account"
 	"github.com/lede-news/lede/internal/changes"
+	"github.com/lede-news/lede/internal/comment"
 	"github.com/lede-news/lede/internal/config"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/demo"
@@ -22,6 +23,7 @@ import (
 	"github.com/lede-news/lede/internal/newsroom"
 	"github.com/lede-news/lede/internal/pagecache"
 	"github.com/lede-news/lede/internal/publish"
+	"github.com/lede-news/lede/internal/reader"
 	"github.com/lede-news/lede/internal/related"
 	"github.com/lede-news/lede/internal/search"
 	"github.com/lede-news/lede/internal/views"
@@ -91,12 +93,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if mailer.Development() {
 		log.Info("no SMTP server set: outgoing mail is written to the data folder", "dir", filepath.Join(cfg.Data, "mail"))
 	}
+	commentCfg, err := comment.ParseConfig(cfg.Comments)
+	if err != nil {
+		return err
+	}
 	newsroomUI := &web.AdminDeps{Users: users, Sessions: &account.Sessions{DB: d}, Throttle: &account.Throttle{DB: d},
 		Newsroom: &newsroom.Newsroom{DB: d, Publisher: pub}, Limiter: &account.Limiter{DB: d}, Mail: mailer}
 	newsroomUI.Webhooks = hooks
 	letters := &newsletter.Service{DB: d, Mail: mailer, Limiter: &account.Limiter{DB: d}, BaseURL: cfg.BaseURL, Log: log}
 	h, err := web.New(ctx, web.Deps{DB: d, Related: rel, Search: srch, Views: counter, Cache: pagecache.New(cfg.CachePages),
-		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI, Newsletter: letters})
+		Proxies: cfg.TrustedProxies, BaseURL: cfg.BaseURL, Log: log, Dev: cfg.Dev, Admin: newsroomUI, Newsletter: letters,
+		Readers: &web.ReaderDeps{Mail: mailer, Providers: cfg.OAuth}, Comments: commentCfg})
 	if err != nil {
 		return err
 	}
@@ -124,13 +131,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	runner := &jobs.Runner{DB: d, Log: log, Handlers: map[string]jobs.Handler{
-		publish.JobKind:    pub.Job,
-		newsletter.JobKind: digests.Job,
+		publish.JobKind:          pub.Job,
+		newsletter.JobKind:       digests.Job,
+		comment.NotifyJobKind:    (&comment.Notifier{DB: d, Mail: mailer, BaseURL: cfg.BaseURL}).Job,
+		comment.FlagAlertJobKind: (&comment.FlagAlerter{Mail: mailer, BaseURL: cfg.BaseURL}).Job,
 	}, Outside: map[string]jobs.Outside{
 		webhook.JobKind: hooks.Job,
 	}}
 	go runner.Run(bg, 500*time.Millisecond)
-	lettersDone := make(chan struct{}) // a stopping node finishes the message in flight
+	go (&comment.Moderator{DB: d, Config: commentCfg}).RunFlagSweeper(bg, 10*time.Second, log) // moderators' flag emails, once across nodes
+	lettersDone := make(chan struct{})                                                         // a stopping node finishes the message in flight
 	go func() {
 		(&newsletter.Worker{Service: letters, Rate: cfg.NewsletterRate, Lease: cfg.NewsletterLease}).Run(bg, time.Second)
 		close(lettersDone)
@@ -175,6 +185,7 @@ func prune(ctx context.Context, d *db.DB, log *slog.Logger) {
 		case <-t.C:
 			err := errors.Join(changes.Prune(ctx, d), (&account.Throttle{DB: d}).Purge(ctx),
 				(&account.Limiter{DB: d}).Purge(ctx, time.Now().Add(-24*time.Hour)))
+			err = errors.Join(err, (&reader.Store{DB: d}).Purge(ctx))
 			if _, perr := (&account.Sessions{DB: d}).Purge(ctx); perr != nil {
 				err = errors.Join(err, perr)
 			}

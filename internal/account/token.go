@@ -21,3 +21,9 @@ func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }
+
+// NewToken is newToken for other packages (readers' sessions and links).
+func NewToken() (token, hash string) { return newToken() }
+
+// HashToken is the hash under which a token from NewToken is stored.
+func HashToken(token string) string { return hashToken(token) }

@@ -46,6 +46,9 @@ type Config struct {
 	NewsletterRate  float64 // messages per second across all nodes
 	NewsletterLease time.Duration
 	DigestAt        string // "07:00", each edition's time zone
+
+	Comments string          // comment settings, read by comment.ParseConfig
+	OAuth    []OAuthProvider // readers' external sign-in (LEDE_OAUTH_*)
 }
 
 // option is one row of the settings table.
@@ -76,6 +79,7 @@ var Options = []option{
 	{name: "digest-at", env: "LEDE_DIGEST_AT", def: "07:00", usage: "time of day (HH:MM, each edition's time zone) the daily digests are sent"},
 	{name: "log-level", env: "LEDE_LOG_LEVEL", def: "info", usage: "debug, info, warn or error"},
 	{name: "log-format", env: "LEDE_LOG_FORMAT", def: "text", usage: "text or json"},
+	{name: "comments", env: "LEDE_COMMENTS", def: "", usage: "comment settings: max-length=5000,edit-minutes=15,depth=3,flags=3,first-held=1,close-days=0,reader-limit=5,addr-limit=20,rate-minutes=10,page-size=50"},
 }
 
 // Parse reads args (after the command name) and the environment. It returns
@@ -101,6 +105,7 @@ func Parse(cmd string, args []string, stderr io.Writer) (Config, []string, error
 func build(v map[string]*string) (Config, error) {
 	var errs []error
 	c := Config{Addr: *v["addr"], Data: *v["data"], DB: *v["db"], BaseURL: strings.TrimRight(*v["base-url"], "/"), LogFormat: *v["log-format"]}
+	c.Comments = *v["comments"]
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("addr %q: must be host:port, e.g. 127.0.0.1:8080", c.Addr))
@@ -161,6 +166,8 @@ func build(v map[string]*string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: must be text or json", c.LogFormat))
 	}
+	oauth, oerrs := oauthFromEnv(os.Environ())
+	c.OAuth, errs = oauth, append(errs, oerrs...)
 	return c, errors.Join(errs...)
 }
 

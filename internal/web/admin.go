@@ -54,7 +54,7 @@ var adminHeader = http.Header{
 	"Cache-Control":          {"no-store"},
 }
 
-var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message", "account", "media", "tags", "site"}
+var adminViews = []string{"signin", "totp", "setup", "reset", "dashboard", "articles", "edit", "revisions", "diff", "audit", "message", "account", "media", "tags", "site", "comments", "comments_settings"}
 
 func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 	a := &admin{AdminDeps: d, h: h, media: h.media, secure: strings.HasPrefix(h.BaseURL, "https://"), tmpl: map[string]*template.Template{}}
@@ -65,7 +65,8 @@ func newAdmin(h *Handler, d AdminDeps) (*admin, error) {
 	funcs := template.FuncMap{"asset": h.assets.URL, "join": joinIDs,
 		"can": func(u *account.User, action string) bool {
 			return u != nil && account.Can(u.Role, account.Action(action), false)
-		}}
+		},
+		"queueCount": a.queueCount}
 	for _, v := range adminViews {
 		t, err := template.New(v).Funcs(funcs).ParseFS(fsys, "templates/admin/layout.html", "templates/admin/"+v+".html")
 		if err != nil {

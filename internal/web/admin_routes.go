@@ -53,6 +53,8 @@ func (a *admin) routes() *http.ServeMux {
 	m.HandleFunc("POST /admin/webhooks/{id}/delete", a.auth(a.webhookDelete))
 	m.HandleFunc("POST /admin/webhooks/{id}/deliveries/{delivery}/redeliver", a.auth(a.webhookRedeliver))
 	a.newsletterRoutes(m)
+
+	a.commentRoutes(m)
 	m.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) { a.message(w, http.StatusNotFound, nil, "Not found.") })
 	return m
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lede-news/lede/internal/article"
 	"github.com/lede-news/lede/internal/author"
+	"github.com/lede-news/lede/internal/comment"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/i18n"
@@ -41,6 +42,7 @@ type articleView struct {
 	Correction                     string
 	Updated, UpdatedISO            string
 	ConductURL, SubscribeURL       string
+	Discussion                     template.HTML // comments, the same for every reader
 }
 
 type link struct{ Name, URL string }
@@ -49,7 +51,14 @@ type translation struct{ Lang, Language, Headline, URL string }
 
 func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, e *ed, sec *edition.Section, slug string) error {
 	key := "/" + e.Code + "/" + sec.Slug + "/" + slug
-	if p := h.Cache.Get(key); p != nil && !p.Expired(time.Now()) && r.URL.Path == key {
+	path := key
+	// ?sort= and ?page= of the discussion are variants cached apart.
+	csort, cpage, variant, ok := discussionVariant(r.URL.Query())
+	if !ok {
+		return errNotFound
+	}
+	key += variant
+	if p := h.Cache.Get(key); p != nil && !p.Expired(time.Now()) && r.URL.Path == path {
 		h.fresh(r, key, p).Write(w, r)
 		return nil
 	}
@@ -63,7 +72,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, e *ed, sec
 	if err != nil {
 		return err
 	}
-	if a.SectionID != sec.ID || r.URL.Path != key {
+	if a.SectionID != sec.ID || r.URL.Path != path {
 		if u := h.site.Load().articleURL(a); u != "" {
 			http.Redirect(w, r, u, http.StatusMovedPermanently)
 			return nil
@@ -76,7 +85,7 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, e *ed, sec
 	p, err := h.Cache.Render(key, func() (*pagecache.Page, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), renderTimeout)
 		defer cancel()
-		return h.renderArticle(ctx, e, a)
+		return h.renderArticleVariant(ctx, e, a, csort, cpage)
 	})
 	if err != nil {
 		return err
@@ -89,6 +98,12 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, e *ed, sec
 // gathered view is kept by the page so a new view count costs a template
 // execution, not queries.
 func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (*pagecache.Page, error) {
+	return h.renderArticleVariant(ctx, e, a, "oldest", 1)
+}
+
+// renderArticleVariant renders the article with its discussion sorted and
+// paged as asked.
+func (h *Handler) renderArticleVariant(ctx context.Context, e *ed, a article.Article, csort string, cpage int) (*pagecache.Page, error) {
 	a, err := h.articles.ByID(ctx, a.ID)
 	if err != nil {
 		return nil, err
@@ -120,7 +135,10 @@ func (h *Handler) renderArticle(ctx context.Context, e *ed, a article.Article) (
 		v.Updated = e.T.DateTime(a.UpdatedAt.In(e.Loc))
 		v.UpdatedISO = a.UpdatedAt.Format(time.RFC3339)
 	}
-	tags := []string{"article:" + itoa(a.ID)}
+	tags := []string{"article:" + itoa(a.ID), comment.Tag(a.ID)}
+	if v.Discussion, err = h.discussion(ctx, e, a, path, csort, cpage); err != nil {
+		return nil, err
+	}
 
 	bylines, err := h.authors.ForArticles(ctx, []int64{a.ID})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lede-news/lede/internal/article"
 	"github.com/lede-news/lede/internal/author"
+	"github.com/lede-news/lede/internal/comment"
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/edition"
 	"github.com/lede-news/lede/internal/media"
@@ -42,6 +43,10 @@ type Deps struct {
 	Admin   *AdminDeps // nil: no newsroom UI
 	// Newsletter runs the subscribe form and the mails' links; nil: none.
 	Newsletter *newsletter.Service
+	Readers    *ReaderDeps // nil: no reader accounts
+
+	// Comments are the comment settings; zero fields take the defaults.
+	Comments comment.Config
 }
 
 // Handler is the site's http.Handler.
@@ -59,6 +64,10 @@ type Handler struct {
 	admin  *admin
 	media  *media.Store
 	dbo    dbOutage // outage.go
+
+	readers *readersUI
+
+	comments *commentsUI
 }
 
 // New builds the handler: templates are parsed and the site loaded now, so
@@ -86,6 +95,14 @@ func New(ctx context.Context, d Deps) (*Handler, error) {
 		if h.admin, err = newAdmin(h, *d.Admin); err != nil {
 			return nil, err
 		}
+	}
+	if d.Readers != nil {
+		if h.readers, err = newReadersUI(h, *d.Readers); err != nil {
+			return nil, err
+		}
+	}
+	if h.comments, err = newCommentsUI(h); err != nil {
+		return nil, err
 	}
 	return h, nil
 }
@@ -128,6 +145,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.admin.ServeHTTP(w, r)
+		return
+	}
+	if h.readers != nil && h.readers.owns(r.URL.Path) {
+		h.readers.ServeHTTP(w, r)
+		return
+	}
+	if h.comments != nil && h.comments.owns(r.URL.Path) {
+		h.comments.ServeHTTP(w, r)
 		return
 	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && r.URL.RawQuery == "" {

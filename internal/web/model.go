@@ -76,6 +76,7 @@ func (p *page) collectionLD(name string) {
 type card struct {
 	URL, Headline, Standfirst, Section, SectionURL string
 	Date, DateISO, Byline, Views                   string
+	Comments                                       string // "3 comments"; "" for none
 }
 
 // articleURL is the canonical path of an article, from the site snapshot.
@@ -101,12 +102,16 @@ func (h *Handler) cards(ctx context.Context, e *ed, list []article.Article, stan
 	if err != nil {
 		return nil, err
 	}
+	counts, err := h.commentCounts(ctx, e, ids)
+	if err != nil {
+		return nil, err
+	}
 	s := h.site.Load()
 	out := make([]card, 0, len(list))
 	for _, a := range list {
 		c := card{URL: s.articleURL(a), Headline: typo.Text(e.Lang, a.Headline),
 			Date: e.T.Date(a.PublishedAt.In(e.Loc)), DateISO: a.PublishedAt.Format(time.RFC3339),
-			Byline: names(bylines[a.ID])}
+			Byline: names(bylines[a.ID]), Comments: counts[a.ID]}
 		if standfirst {
 			c.Standfirst = typo.Text(e.Lang, a.Standfirst)
 		}

@@ -1,0 +1,830 @@
+package comment
+
+// Moderation: the newsroom's side of comments. Every action runs in one
+// transaction with its audit row, and invalidates the article page when it
+// changes what readers see. Permissions are the caller's (account.Can with
+// CommentModerate).
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lede-news/lede/internal/db"
+	"github.com/lede-news/lede/internal/newsroom"
+)
+
+// Moderation errors: the caller shows them; nothing was changed.
+var (
+	ErrNoComment     = errors.New("comment: no such comment")
+	ErrNoReader      = errors.New("comment: the comment's author has no account any more")
+	ErrBadDuration   = errors.New("comment: a ban lasts 1, 7 or 30 days, or for good")
+	ErrNoReason      = errors.New("comment: give a reason (at most 500 characters)")
+	ErrNoBan         = errors.New("comment: no such ban in force")
+	ErrBadScope      = errors.New("comment: no such edition, section or article")
+	ErrBadSettings   = errors.New("comment: mode is pre, post or inherit; closing after 0 to 3650 days, or inherit")
+	ErrBadFilter     = errors.New("comment: a filter is a word or a link (1 to 200 characters) that holds or rejects")
+	ErrDuplicate     = errors.New("comment: that filter exists already")
+	ErrNoFilter      = errors.New("comment: no such filter")
+	ErrEmptyBody     = errors.New("comment: the text may not be empty (at most 5000 characters)")
+	ErrReaderDeleted = errors.New("comment: the reader deleted this comment; it cannot be restored")
+)
+
+// Queue views.
+const (
+	QueueReview  = "review"  // everything waiting for a moderator: held, hidden or flagged
+	QueueHeld    = "pending" // held before publication
+	QueueFlagged = "flagged" // flags not reviewed yet (hidden or not)
+	QueueAll     = "all"
+)
+
+// QueueViews lists the queue's views, for the filter menu (the comment
+// statuses approved, rejected and spam are views too).
+func QueueViews() []string {
+	return []string{QueueReview, QueueHeld, QueueFlagged, "approved", "rejected", "spam", QueueAll}
+}
+
+// QueueFilter chooses what the queue lists.
+type QueueFilter struct {
+	EditionID int64  // 0: every edition
+	View      string // one of QueueViews; "" is QueueReview
+	Limit     int    // default 50
+	BeforeID  int64  // page on: items with a smaller id (newest first)
+}
+
+// FlagReason counts the open flags of one reason.
+type FlagReason struct {
+	Reason string
+	Count  int
+}
+
+// AuthorHistory is what a moderator weighs before deciding.
+type AuthorHistory struct {
+	Comments, Approved, Rejected, Spam int
+	Bans                               int
+	ActiveBan                          *ReaderBan // nil: not banned now
+}
+
+// QueueItem is one comment in the queue, with its context.
+type QueueItem struct {
+	ID, ArticleID, ParentID, ReaderID int64
+	AuthorName, Body, Status          string
+	HeldReason                        string
+	Hidden                            bool
+	Flags                             int // open (unreviewed) flags
+	FlagReasons                       []FlagReason
+	CreatedAt, EditedAt               time.Time
+	Headline, Path, Edition           string // the article, its public path, its edition's code
+	Author                            AuthorHistory
+}
+
+// ReaderBan keeps a reader from commenting until Until (zero: for good).
+type ReaderBan struct {
+	ID, ReaderID, ByUser int64
+	Until                time.Time
+	Reason               string
+	CreatedAt            time.Time
+}
+
+// Forever reports whether the ban never ends.
+func (b ReaderBan) Forever() bool { return b.Until.IsZero() }
+
+// Moderator changes comments on behalf of newsroom users.
+type Moderator struct {
+	DB     *db.DB
+	Config Config // the comment settings, for the defaults of the rules
+	Now    func() time.Time
+}
+
+func (m *Moderator) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
+}
+
+// Queue lists comments for f, newest first.
+func (m *Moderator) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	where := []string{"1=1"}
+	var args []any
+	switch f.View {
+	case "", QueueReview:
+		where = append(where, "(c.status = 'pending' OR (c.hidden AND c.status = 'approved') OR EXISTS (SELECT 1 FROM comment_flags f WHERE f.comment_id = c.id AND NOT f.reviewed AND c.status = 'approved'))")
+	case QueueHeld:
+		where = append(where, "c.status = 'pending'")
+	case QueueFlagged:
+		where = append(where, "EXISTS (SELECT 1 FROM comment_flags f WHERE f.comment_id = c.id AND NOT f.reviewed)")
+	case "approved", "rejected", "spam":
+		where = append(where, "c.status = ?")
+		args = append(args, f.View)
+	case QueueAll:
+		where = append(where, "c.status <> 'deleted'")
+	default:
+		return nil, fmt.Errorf("comment: unknown queue view %q", f.View)
+	}
+	if f.EditionID != 0 {
+		where = append(where, "a.edition_id = ?")
+		args = append(args, f.EditionID)
+	}
+	if f.BeforeID > 0 {
+		where = append(where, "c.id < ?")
+		args = append(args, f.BeforeID)
+	}
+	args = append(args, f.Limit)
+	rows, err := m.DB.Query(ctx, `SELECT c.id, c.article_id, COALESCE(c.parent_id, 0), COALESCE(c.reader_id, 0), c.author_name, c.body,
+		c.status, c.held_reason, c.hidden, c.created_at, c.edited_at, a.headline, e.code, s.slug, a.slug
+		FROM comments c JOIN articles a ON a.id = c.article_id JOIN editions e ON e.id = a.edition_id
+		JOIN sections s ON s.id = a.section_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("comment: queue: %w", err)
+	}
+	var items []QueueItem
+	for rows.Next() {
+		var it QueueItem
+		var created, edited int64
+		var sec, slug string
+		if err := rows.Scan(&it.ID, &it.ArticleID, &it.ParentID, &it.ReaderID, &it.AuthorName, &it.Body, &it.Status, &it.HeldReason,
+			&it.Hidden, &created, &edited, &it.Headline, &it.Edition, &sec, &slug); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("comment: queue: %w", err)
+		}
+		it.CreatedAt = time.Unix(created, 0).UTC()
+		if edited > 0 {
+			it.EditedAt = time.Unix(edited, 0).UTC()
+		}
+		it.Path = "/" + it.Edition + "/" + sec + "/" + slug
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("comment: queue: %w", err)
+	}
+	histories := map[int64]AuthorHistory{}
+	for i := range items {
+		it := &items[i]
+		if it.FlagReasons, err = m.flagReasons(ctx, it.ID); err != nil {
+			return nil, err
+		}
+		for _, r := range it.FlagReasons {
+			it.Flags += r.Count
+		}
+		if it.ReaderID == 0 {
+			continue
+		}
+		h, ok := histories[it.ReaderID]
+		if !ok {
+			if h, err = m.History(ctx, it.ReaderID); err != nil {
+				return nil, err
+			}
+			histories[it.ReaderID] = h
+		}
+		it.Author = h
+	}
+	return items, nil
+}
+
+// Item returns one comment as the queue shows it.
+func (m *Moderator) Item(ctx context.Context, id int64) (QueueItem, error) {
+	items, err := m.Queue(ctx, QueueFilter{View: QueueAll, BeforeID: id + 1, Limit: 1})
+	if err != nil {
+		return QueueItem{}, err
+	}
+	if len(items) == 0 || items[0].ID != id {
+		return QueueItem{}, ErrNoComment
+	}
+	return items[0], nil
+}
+
+// QueueCount is how many comments wait for a moderator (the nav's badge).
+func (m *Moderator) QueueCount(ctx context.Context) (int, error) {
+	var n int
+	err := m.DB.QueryRow(ctx, `SELECT count(*) FROM comments c WHERE c.status = 'pending' OR (c.status = 'approved' AND (c.hidden
+		OR EXISTS (SELECT 1 FROM comment_flags f WHERE f.comment_id = c.id AND NOT f.reviewed)))`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("comment: queue count: %w", err)
+	}
+	return n, nil
+}
+
+func (m *Moderator) flagReasons(ctx context.Context, id int64) ([]FlagReason, error) {
+	rows, err := m.DB.Query(ctx, `SELECT reason, count(*) FROM comment_flags WHERE comment_id = ? AND NOT reviewed
+		GROUP BY reason ORDER BY count(*) DESC, reason`, id)
+	if err != nil {
+		return nil, fmt.Errorf("comment: flags: %w", err)
+	}
+	defer rows.Close()
+	var out []FlagReason
+	for rows.Next() {
+		var r FlagReason
+		if err := rows.Scan(&r.Reason, &r.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// History counts a reader's comments by status and bans.
+func (m *Moderator) History(ctx context.Context, readerID int64) (AuthorHistory, error) {
+	var h AuthorHistory
+	err := m.DB.QueryRow(ctx, `SELECT count(*),
+		COALESCE(SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'spam' THEN 1 ELSE 0 END), 0)
+		FROM comments WHERE reader_id = ?`, readerID).Scan(&h.Comments, &h.Approved, &h.Rejected, &h.Spam)
+	if err != nil {
+		return h, fmt.Errorf("comment: history: %w", err)
+	}
+	if err := m.DB.QueryRow(ctx, `SELECT count(*) FROM comment_bans WHERE reader_id = ?`, readerID).Scan(&h.Bans); err != nil {
+		return h, fmt.Errorf("comment: history: %w", err)
+	}
+	b, err := m.ActiveBan(ctx, readerID)
+	if err == nil {
+		h.ActiveBan = &b
+	} else if !errors.Is(err, ErrNoBan) {
+		return h, err
+	}
+	return h, nil
+}
+
+// ActiveBan returns the ban in force on a reader, or ErrNoBan.
+func (m *Moderator) ActiveBan(ctx context.Context, readerID int64) (ReaderBan, error) {
+	var b ReaderBan
+	var until, created int64
+	err := m.DB.QueryRow(ctx, `SELECT id, reader_id, by_user, until_at, reason, created_at FROM comment_bans
+		WHERE reader_id = ? AND (until_at = 0 OR until_at > ?) ORDER BY until_at = 0 DESC, until_at DESC LIMIT 1`,
+		readerID, m.now().Unix()).Scan(&b.ID, &b.ReaderID, &b.ByUser, &until, &b.Reason, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, ErrNoBan
+	}
+	if err != nil {
+		return b, fmt.Errorf("comment: ban: %w", err)
+	}
+	if until > 0 {
+		b.Until = time.Unix(until, 0).UTC()
+	}
+	b.CreatedAt = time.Unix(created, 0).UTC()
+	return b, nil
+}
+
+// target is what the audit log names.
+func modTarget(id int64) string { return "comment:" + strconv.FormatInt(id, 10) }
+
+// load reads what an action needs about a comment, inside tx.
+func modLoad(ctx context.Context, tx *db.Tx, id int64) (articleID int64, status string, hidden bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT article_id, status, hidden FROM comments WHERE id = ?`, id).Scan(&articleID, &status, &hidden)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNoComment
+	}
+	return
+}
+
+// setStatus moves a comment to status, closes its open flags (a moderator
+// looked at it) and un-hides it: hidden only means "waiting for review".
+func (m *Moderator) setStatus(ctx context.Context, userID, id int64, status, action string) error {
+	return m.DB.InTx(ctx, func(tx *db.Tx) error {
+		articleID, from, _, err := modLoad(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if from == "deleted" {
+			return ErrReaderDeleted
+		}
+		if _, err := tx.Exec(ctx, `UPDATE comments SET status = ?, hidden = ?, flags = 0 WHERE id = ?`, status, false, id); err != nil {
+			return fmt.Errorf("comment: %s: %w", action, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE comment_flags SET reviewed = ? WHERE comment_id = ? AND NOT reviewed`, true, id); err != nil {
+			return fmt.Errorf("comment: %s: %w", action, err)
+		}
+		if err := newsroom.Audit(ctx, tx, userID, action, modTarget(id), from+" → "+status); err != nil {
+			return err
+		}
+		return Invalidate(ctx, tx, articleID)
+	})
+}
+
+// Approve publishes a held comment, or clears a hidden or flagged one.
+func (m *Moderator) Approve(ctx context.Context, userID, id int64) error {
+	return m.setStatus(ctx, userID, id, "approved", "comment.approve")
+}
+
+// Reject takes a comment off the page; its text is kept.
+func (m *Moderator) Reject(ctx context.Context, userID, id int64) error {
+	return m.setStatus(ctx, userID, id, "rejected", "comment.reject")
+}
+
+// Spam rejects a comment as spam; its text is kept.
+func (m *Moderator) Spam(ctx context.Context, userID, id int64) error {
+	return m.setStatus(ctx, userID, id, "spam", "comment.spam")
+}
+
+// Restore puts a rejected or spam comment back on the page.
+func (m *Moderator) Restore(ctx context.Context, userID, id int64) error {
+	return m.setStatus(ctx, userID, id, "approved", "comment.restore")
+}
+
+// maxEditBody bounds a moderator's edit like a reader's comment.
+const maxEditBody = 5000
+
+// Edit replaces a comment's text. The text it replaces is kept verbatim in
+// comment_edits (named by the audit row), so the edit can be undone.
+func (m *Moderator) Edit(ctx context.Context, userID, id int64, body string) error {
+	body = strings.ReplaceAll(body, "\r\n", "\n")
+	if strings.TrimSpace(body) == "" || utf8.RuneCountInString(body) > maxEditBody || !utf8.ValidString(body) {
+		return ErrEmptyBody
+	}
+	return m.DB.InTx(ctx, func(tx *db.Tx) error {
+		var articleID int64
+		var before, status string
+		err := tx.QueryRow(ctx, `SELECT article_id, body, status FROM comments WHERE id = ?`, id).Scan(&articleID, &before, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoComment
+		}
+		if err != nil {
+			return err
+		}
+		if status == "deleted" {
+			return ErrReaderDeleted
+		}
+		if before == body {
+			return nil
+		}
+		now := m.now().Unix()
+		editID, err := tx.InsertID(ctx, `INSERT INTO comment_edits (comment_id, body_before, body_after, user_id, at) VALUES (?, ?, ?, ?, ?)`,
+			id, before, body, userID, now)
+		if err != nil {
+			return fmt.Errorf("comment: edit: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE comments SET body = ?, edited_at = ? WHERE id = ?`, body, now, id); err != nil {
+			return fmt.Errorf("comment: edit: %w", err)
+		}
+		if err := newsroom.Audit(ctx, tx, userID, "comment.edit", modTarget(id), "edit:"+strconv.FormatInt(editID, 10)); err != nil {
+			return err
+		}
+		return Invalidate(ctx, tx, articleID)
+	})
+}
+
+// ModEdit is one moderator edit of a comment.
+type ModEdit struct {
+	ID, UserID    int64
+	Before, After string
+	At            time.Time
+}
+
+// Edits lists a comment's moderator edits, oldest first.
+func (m *Moderator) Edits(ctx context.Context, id int64) ([]ModEdit, error) {
+	rows, err := m.DB.Query(ctx, `SELECT id, user_id, body_before, body_after, at FROM comment_edits WHERE comment_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("comment: edits: %w", err)
+	}
+	defer rows.Close()
+	var out []ModEdit
+	for rows.Next() {
+		var r ModEdit
+		var at int64
+		if err := rows.Scan(&r.ID, &r.UserID, &r.Before, &r.After, &at); err != nil {
+			return nil, err
+		}
+		r.At = time.Unix(at, 0).UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RevertEdits puts back the text the reader wrote before the first
+// moderator edit (itself recorded as an edit).
+func (m *Moderator) RevertEdits(ctx context.Context, userID, id int64) error {
+	var original string
+	err := m.DB.QueryRow(ctx, `SELECT body_before FROM comment_edits WHERE comment_id = ? ORDER BY id LIMIT 1`, id).Scan(&original)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNoComment
+	}
+	if err != nil {
+		return err
+	}
+	return m.Edit(ctx, userID, id, original)
+}
+
+// BanDurations are the lengths a moderator chooses from.
+var BanDurations = []struct {
+	Value, Label string
+	Days         int // 0: for good
+}{
+	{"1d", "1 day", 1}, {"7d", "7 days", 7}, {"30d", "30 days", 30}, {"forever", "For good", 0},
+}
+
+// ParseBanDuration reads a duration value ("1d", "7d", "30d", "forever").
+func ParseBanDuration(v string) (days int, err error) {
+	for _, d := range BanDurations {
+		if d.Value == v {
+			return d.Days, nil
+		}
+	}
+	return 0, ErrBadDuration
+}
+
+// Ban keeps a reader from commenting for days (0: for good). A new ban
+// replaces the one in force, if any.
+func (m *Moderator) Ban(ctx context.Context, userID, readerID int64, days int, reason string) (ReaderBan, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+		return ReaderBan{}, ErrNoReason
+	}
+	if days != 0 && days != 1 && days != 7 && days != 30 {
+		return ReaderBan{}, ErrBadDuration
+	}
+	now := m.now()
+	b := ReaderBan{ReaderID: readerID, ByUser: userID, Reason: reason, CreatedAt: now.UTC().Truncate(time.Second)}
+	var until int64
+	if days > 0 {
+		b.Until = now.Add(time.Duration(days) * 24 * time.Hour).UTC().Truncate(time.Second)
+		until = b.Until.Unix()
+	}
+	err := m.DB.InTx(ctx, func(tx *db.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM readers WHERE id = ?`, readerID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrNoReader
+		}
+		// One ban in force at a time: end the current one now.
+		if _, err := tx.Exec(ctx, `UPDATE comment_bans SET until_at = ? WHERE reader_id = ? AND (until_at = 0 OR until_at > ?)`,
+			now.Unix(), readerID, now.Unix()); err != nil {
+			return fmt.Errorf("comment: ban: %w", err)
+		}
+		var err error
+		b.ID, err = tx.InsertID(ctx, `INSERT INTO comment_bans (reader_id, until_at, reason, by_user, created_at) VALUES (?, ?, ?, ?, ?)`,
+			readerID, until, reason, userID, now.Unix())
+		if err != nil {
+			return fmt.Errorf("comment: ban: %w", err)
+		}
+		length := "for good"
+		if days > 0 {
+			length = strconv.Itoa(days) + " days"
+		}
+		return newsroom.Audit(ctx, tx, userID, "comment.ban", "reader:"+strconv.FormatInt(readerID, 10), length+": "+reason)
+	})
+	return b, err
+}
+
+// BanAuthor bans the reader who wrote comment id.
+func (m *Moderator) BanAuthor(ctx context.Context, userID, id int64, days int, reason string) (ReaderBan, error) {
+	var readerID sql.NullInt64
+	err := m.DB.QueryRow(ctx, `SELECT reader_id FROM comments WHERE id = ?`, id).Scan(&readerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ReaderBan{}, ErrNoComment
+	}
+	if err != nil {
+		return ReaderBan{}, err
+	}
+	if !readerID.Valid {
+		return ReaderBan{}, ErrNoReader
+	}
+	return m.Ban(ctx, userID, readerID.Int64, days, reason)
+}
+
+// Lift ends a reader's ban now; the ban stays in the reader's history.
+func (m *Moderator) Lift(ctx context.Context, userID, readerID int64) error {
+	return m.DB.InTx(ctx, func(tx *db.Tx) error {
+		now := m.now().Unix()
+		res, err := tx.Exec(ctx, `UPDATE comment_bans SET until_at = ? WHERE reader_id = ? AND (until_at = 0 OR until_at > ?)`, now, readerID, now)
+		if err != nil {
+			return fmt.Errorf("comment: lift ban: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNoBan
+		}
+		return newsroom.Audit(ctx, tx, userID, "comment.unban", "reader:"+strconv.FormatInt(readerID, 10), "")
+	})
+}
+
+// Bans lists the bans in force, newest first.
+func (m *Moderator) Bans(ctx context.Context) ([]BanRow, error) {
+	rows, err := m.DB.Query(ctx, `SELECT b.id, b.reader_id, b.by_user, b.until_at, b.reason, b.created_at, COALESCE(r.name, ''), COALESCE(r.email, '')
+		FROM comment_bans b LEFT JOIN readers r ON r.id = b.reader_id
+		WHERE b.until_at = 0 OR b.until_at > ? ORDER BY b.id DESC LIMIT 500`, m.now().Unix())
+	if err != nil {
+		return nil, fmt.Errorf("comment: bans: %w", err)
+	}
+	defer rows.Close()
+	var out []BanRow
+	for rows.Next() {
+		var b BanRow
+		var until, created int64
+		if err := rows.Scan(&b.ID, &b.ReaderID, &b.ByUser, &until, &b.Reason, &created, &b.Name, &b.Email); err != nil {
+			return nil, err
+		}
+		if until > 0 {
+			b.Until = time.Unix(until, 0).UTC()
+		}
+		b.CreatedAt = time.Unix(created, 0).UTC()
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BanRow is a ban with the reader's name, for the bans list.
+type BanRow struct {
+	ReaderBan
+	Name, Email string
+}
+
+// FlagRow is one reader's report on a comment.
+type FlagRow struct {
+	ReaderID  int64
+	Reason    string
+	CreatedAt time.Time
+	Reviewed  bool
+}
+
+// Flags lists a comment's flags, open ones first.
+func (m *Moderator) Flags(ctx context.Context, id int64) ([]FlagRow, error) {
+	rows, err := m.DB.Query(ctx, `SELECT reader_id, reason, created_at, reviewed FROM comment_flags WHERE comment_id = ?
+		ORDER BY reviewed, created_at`, id)
+	if err != nil {
+		return nil, fmt.Errorf("comment: flags: %w", err)
+	}
+	defer rows.Close()
+	var out []FlagRow
+	for rows.Next() {
+		var f FlagRow
+		var at int64
+		if err := rows.Scan(&f.ReaderID, &f.Reason, &at, &f.Reviewed); err != nil {
+			return nil, err
+		}
+		f.CreatedAt = time.Unix(at, 0).UTC()
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// DismissFlags marks a comment's flags reviewed and shows it again if the
+// flags had hidden it; its status does not change.
+func (m *Moderator) DismissFlags(ctx context.Context, userID, id int64) error {
+	return m.DB.InTx(ctx, func(tx *db.Tx) error {
+		articleID, status, hidden, err := modLoad(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `UPDATE comment_flags SET reviewed = ? WHERE comment_id = ? AND NOT reviewed`, true, id)
+		if err != nil {
+			return fmt.Errorf("comment: dismiss flags: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		if _, err := tx.Exec(ctx, `UPDATE comments SET hidden = ?, flags = 0 WHERE id = ?`, false, id); err != nil {
+			return fmt.Errorf("comment: dismiss flags: %w", err)
+		}
+		if err := newsroom.Audit(ctx, tx, userID, "comment.flags_dismiss", modTarget(id), strconv.FormatInt(n, 10)+" flags; "+status); err != nil {
+			return err
+		}
+		if hidden {
+			return Invalidate(ctx, tx, articleID)
+		}
+		return nil
+	})
+}
+
+// UpholdFlags agrees with the flags: the comment is rejected.
+func (m *Moderator) UpholdFlags(ctx context.Context, userID, id int64) error {
+	return m.setStatus(ctx, userID, id, "rejected", "comment.flags_uphold")
+}
+
+// ScopeSettings are the moderation rules of one scope ("edition:1",
+// "section:4", "article:12"); the most specific set value wins.
+type ScopeSettings struct {
+	Scope          string
+	Mode           string // pre | post | "" (inherit)
+	CloseAfterDays int    // -1 inherit, 0 never closes
+	Closed         bool
+}
+
+// Scope names a scope for the settings table.
+func Scope(kind string, id int64) string { return kind + ":" + strconv.FormatInt(id, 10) }
+
+func (m *Moderator) checkScope(ctx context.Context, q db.Querier, scope string) (kind string, id int64, err error) {
+	kind, num, ok := strings.Cut(scope, ":")
+	id, perr := strconv.ParseInt(num, 10, 64)
+	table := map[string]string{"edition": "editions", "section": "sections", "article": "articles"}[kind]
+	if !ok || perr != nil || id <= 0 || table == "" {
+		return "", 0, ErrBadScope
+	}
+	var n int
+	if err := q.QueryRow(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+		return "", 0, err
+	}
+	if n == 0 {
+		return "", 0, ErrBadScope
+	}
+	return kind, id, nil
+}
+
+// ScopeSettings returns a scope's own settings (inherit everywhere when none).
+func (m *Moderator) ScopeSettings(ctx context.Context, scope string) (ScopeSettings, error) {
+	s := ScopeSettings{Scope: scope, CloseAfterDays: -1}
+	if _, _, err := m.checkScope(ctx, m.DB, scope); err != nil {
+		return s, err
+	}
+	err := m.DB.QueryRow(ctx, `SELECT mode, close_after_days, closed FROM comment_settings WHERE scope = ?`, scope).
+		Scan(&s.Mode, &s.CloseAfterDays, &s.Closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil
+	}
+	return s, err
+}
+
+// AllScopeSettings lists every scope with settings of its own.
+func (m *Moderator) AllScopeSettings(ctx context.Context) ([]ScopeSettings, error) {
+	rows, err := m.DB.Query(ctx, `SELECT scope, mode, close_after_days, closed FROM comment_settings ORDER BY scope`)
+	if err != nil {
+		return nil, fmt.Errorf("comment: settings: %w", err)
+	}
+	defer rows.Close()
+	var out []ScopeSettings
+	for rows.Next() {
+		var s ScopeSettings
+		if err := rows.Scan(&s.Scope, &s.Mode, &s.CloseAfterDays, &s.Closed); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SaveScopeSettings stores a scope's settings and drops the cached pages of the
+// articles it covers.
+func (m *Moderator) SaveScopeSettings(ctx context.Context, userID int64, s ScopeSettings) error {
+	if (s.Mode != "" && s.Mode != "pre" && s.Mode != "post") || s.CloseAfterDays < -1 || s.CloseAfterDays > 3650 {
+		return ErrBadSettings
+	}
+	return m.DB.InTx(ctx, func(tx *db.Tx) error {
+		kind, id, err := m.checkScope(ctx, tx, s.Scope)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO comment_settings (scope, mode, close_after_days, closed) VALUES (?, ?, ?, ?)
+			ON CONFLICT (scope) DO UPDATE SET mode = excluded.mode, close_after_days = excluded.close_after_days, closed = excluded.closed`,
+			s.Scope, s.Mode, s.CloseAfterDays, s.Closed); err != nil {
+			return fmt.Errorf("comment: settings: %w", err)
+		}
+		detail := fmt.Sprintf("mode=%s close_after_days=%d closed=%t", modOr(s.Mode, "inherit"), s.CloseAfterDays, s.Closed)
+		if err := newsroom.Audit(ctx, tx, userID, "comment.settings", s.Scope, detail); err != nil {
+			return err
+		}
+		return modInvalidateScope(ctx, tx, kind, id)
+	})
+}
+
+// SetClosed closes a scope's discussions now, or reopens them. Reopening an
+// article that its age has closed also stops it closing by age (close
+// after: never), since that is what "reopen now" means to the editor who
+// clicks it.
+func (m *Moderator) SetClosed(ctx context.Context, userID int64, scope string, closed bool) error {
+	s, err := m.ScopeSettings(ctx, scope)
+	if err != nil {
+		return err
+	}
+	s.Closed = closed
+	if id, ok := strings.CutPrefix(scope, "article:"); ok && !closed {
+		store := &Store{DB: m.DB, Config: m.Config, Now: m.Now}
+		aid, _ := strconv.ParseInt(id, 10, 64) // checked by ScopeSettings
+		rules, err := store.RulesFor(ctx, aid)
+		if err != nil {
+			return err
+		}
+		var pub int64
+		if err := m.DB.QueryRow(ctx, `SELECT published_at FROM articles WHERE id = ?`, aid).Scan(&pub); err != nil {
+			return err
+		}
+		rules.Closed = false
+		if !rules.Open(time.Unix(pub, 0), m.now()) {
+			s.CloseAfterDays = 0
+		}
+	}
+	return m.SaveScopeSettings(ctx, userID, s)
+}
+
+// invalidateScope drops the pages of every article a scope covers.
+func modInvalidateScope(ctx context.Context, tx *db.Tx, kind string, id int64) error {
+	var ids []int64
+	var err error
+	switch kind {
+	case "article":
+		ids = []int64{id}
+	case "section":
+		ids, err = db.IDs(ctx, tx, `SELECT id FROM articles WHERE section_id = ? AND status = 'published'`, id)
+	case "edition":
+		ids, err = db.IDs(ctx, tx, `SELECT id FROM articles WHERE edition_id = ? AND status = 'published'`, id)
+	}
+	if err != nil {
+		return err
+	}
+	for _, a := range ids {
+		if err := Invalidate(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func modOr(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// FilterRule holds or rejects comments containing a word or linking to a site.
+type FilterRule struct {
+	ID        int64
+	Kind      string // word | link
+	Pattern   string
+	Action    string // hold | reject
+	CreatedAt time.Time
+}
+
+// Filters lists the word and link filters.
+func (m *Moderator) Filters(ctx context.Context) ([]FilterRule, error) {
+	rows, err := m.DB.Query(ctx, `SELECT id, kind, pattern, action, created_at FROM comment_filters ORDER BY kind, pattern`)
+	if err != nil {
+		return nil, fmt.Errorf("comment: filters: %w", err)
+	}
+	defer rows.Close()
+	var out []FilterRule
+	for rows.Next() {
+		var f FilterRule
+		var at int64
+		if err := rows.Scan(&f.ID, &f.Kind, &f.Pattern, &f.Action, &at); err != nil {
+			return nil, err
+		}
+		f.CreatedAt = time.Unix(at, 0).UTC()
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// AddFilter adds a filter. Patterns are compared without regard to case;
+// a link pattern is a host name ("example.com" also matches its
+// subdomains), given bare or as a URL.
+func (m *Moderator) AddFilter(ctx context.Context, userID int64, kind, pattern, action string) (FilterRule, error) {
+	pattern = strings.ToLower(strings.TrimSpace(pattern))
+	if kind == "link" {
+		pattern = strings.TrimPrefix(strings.TrimPrefix(pattern, "https://"), "http://")
+		pattern = strings.TrimPrefix(pattern, "www.")
+		if i := strings.IndexAny(pattern, "/?#"); i >= 0 {
+			pattern = pattern[:i]
+		}
+	}
+	n := utf8.RuneCountInString(pattern)
+	if (kind != "word" && kind != "link") || (action != "hold" && action != "reject") || n == 0 || n > 200 || !utf8.ValidString(pattern) {
+		return FilterRule{}, ErrBadFilter
+	}
+	f := FilterRule{Kind: kind, Pattern: pattern, Action: action, CreatedAt: m.now().UTC().Truncate(time.Second)}
+	err := m.DB.InTx(ctx, func(tx *db.Tx) error {
+		var dup int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM comment_filters WHERE kind = ? AND pattern = ?`, kind, pattern).Scan(&dup); err != nil {
+			return err
+		}
+		if dup > 0 {
+			return ErrDuplicate
+		}
+		var err error
+		f.ID, err = tx.InsertID(ctx, `INSERT INTO comment_filters (kind, pattern, action, created_at) VALUES (?, ?, ?, ?)`,
+			kind, pattern, action, f.CreatedAt.Unix())
+		if err != nil {
+			return fmt.Errorf("comment: add filter: %w", err)
+		}
+		return newsroom.Audit(ctx, tx, userID, "comment.filter_add", "filter:"+strconv.FormatInt(f.ID, 10), kind+" "+pattern+" → "+action)
+	})
+	return f, err
+}
+
+// DeleteFilter removes a filter; comments it held stay in the queue.
+func (m *Moderator) DeleteFilter(ctx context.Context, userID, id int64) error {
+	return m.DB.InTx(ctx, func(tx *db.Tx) error {
+		var kind, pattern string
+		err := tx.QueryRow(ctx, `SELECT kind, pattern FROM comment_filters WHERE id = ?`, id).Scan(&kind, &pattern)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoFilter
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM comment_filters WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("comment: delete filter: %w", err)
+		}
+		return newsroom.Audit(ctx, tx, userID, "comment.filter_delete", "filter:"+strconv.FormatInt(id, 10), kind+" "+pattern)
+	})
+}
