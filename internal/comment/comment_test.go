@@ -610,3 +610,34 @@ func TestRender(t *testing.T) {
 		t.Fatal("deep nesting lost the text")
 	}
 }
+
+// A held reply tells its parent's author nothing until a moderator shows it.
+func TestHeldReplyNotifiesOnApproval(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		a := f.post(f.alice, 0, "question?")
+		if _, err := d.Exec(f.ctx, `INSERT INTO comment_settings (scope, mode) VALUES (?, 'pre')`, "article:"+itoa(f.art)); err != nil {
+			t.Fatal(err)
+		}
+		r := f.post(f.bob, a.ID, "held answer")
+		if r.Status != Pending {
+			t.Fatalf("reply status %q, want pending", r.Status)
+		}
+		jobsFor := func() int {
+			var n int
+			if err := d.QueryRow(f.ctx, `SELECT count(*) FROM jobs WHERE kind = ?`, NotifyJobKind).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n := jobsFor(); n != 0 {
+			t.Fatalf("%d reply jobs for a held reply; want 0", n)
+		}
+		if err := (&Moderator{DB: d}).Approve(f.ctx, 1, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n := jobsFor(); n != 1 {
+			t.Fatalf("%d reply jobs after approval; want 1", n)
+		}
+	})
+}

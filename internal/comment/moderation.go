@@ -308,6 +308,12 @@ func (m *Moderator) setStatus(ctx context.Context, userID, id int64, status, act
 		if err := newsroom.Audit(ctx, tx, userID, action, modTarget(id), from+" → "+status); err != nil {
 			return err
 		}
+		if status == "approved" && from != "approved" {
+			// A held reply tells its parent's author only once it is shown.
+			if err := NotifyReply(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		return Invalidate(ctx, tx, articleID)
 	})
 }
