@@ -39,7 +39,7 @@ func TestCommentsWithJavaScriptBrowser(t *testing.T) {
 	run(t, ctx, chromedp.SendKeys(chromedp.CSS(".comments > form.comment-form textarea"), "Mon *premier* commentaire"))
 	run(t, ctx, chromedp.Click(chromedp.CSS(".comments > form.comment-form button[type=submit]")))
 	var n int
-	d.QueryRow(context.Background(), `SELECT count(*) FROM comments`).Scan(&n)
+	d.QueryRow(context.Background(), `SELECT count(*) FROM comments WHERE article_id = ?`, art).Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d comments; the unchecked code of conduct should have stopped the post", n)
 	}

@@ -86,7 +86,8 @@ func shifted(s string, d time.Duration) string {
 	return t.Add(d).UTC().Format(time.RFC3339)
 }
 
-// Load imports the demo records through im and then invents their reads.
+// Load imports the demo records through im and then invents their reads
+// and a discussion under one story of each edition.
 func Load(ctx context.Context, im *importer.Importer, now time.Time) (importer.Result, error) {
 	recs, err := Records(now)
 	if err != nil {
@@ -99,7 +100,10 @@ func Load(ctx context.Context, im *importer.Importer, now time.Time) (importer.R
 	if len(res.Errors) > 0 {
 		return res, fmt.Errorf("demo: %d bad records, first: %v", len(res.Errors), res.Errors[0])
 	}
-	return res, seedViews(ctx, im.DB, now)
+	if err := seedViews(ctx, im.DB, now); err != nil {
+		return res, err
+	}
+	return res, seedComments(ctx, im.DB, now)
 }
 
 // seedViews gives each article a plausible curve of daily reads: a peak on

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"strconv"
 	"testing"
 	"time"
 
@@ -43,6 +42,12 @@ func TestDemoLoads(t *testing.T) {
 		if n := one(`SELECT count(*) FROM articles WHERE published_at > ` + itoa(now.Unix()) + ` OR updated_at > ` + itoa(now.Unix())); n != 0 {
 			t.Errorf("%d articles in the future", n)
 		}
+		if n := one(`SELECT count(*) FROM comments c JOIN articles a ON a.id = c.article_id WHERE NOT a.top AND c.status = 'approved'`); n < 5 {
+			t.Errorf("%d demo comments, want 5", n)
+		}
+		if n := one(`SELECT count(*) FROM comments WHERE parent_id IS NOT NULL`); n < 2 {
+			t.Errorf("%d demo replies, want 2", n)
+		}
 		rows, err := d.Query(ctx, `SELECT id FROM articles`)
 		if err != nil {
 			t.Fatal(err)
@@ -62,5 +67,3 @@ func TestDemoLoads(t *testing.T) {
 		}
 	})
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
