@@ -26,7 +26,7 @@ func TestOIDCSignInInBrowser(t *testing.T) {
 	t.Setenv("LEDE_OAUTH_SPUTNIK_CLIENT_SECRET", oidctest.ClientSecret)
 	t.Setenv("LEDE_OAUTH_SPUTNIK_ISSUER", op.URL)
 	ctx := newBrowser(t, desktopUA)
-	s := start(t, "")
+	s := start(t, "", "--comments", "first-held=0")
 	err = op.Serve([]string{s.URL + "/oauth/sputnik/callback"},
 		oidctest.User{ID: "sp-1", Username: "vera", Password: "pw", First: "Véra", Last: "Fiée", Email: "vera@example.org", EmailVerified: true})
 	if err != nil {
@@ -70,6 +70,18 @@ func TestOIDCSignInInBrowser(t *testing.T) {
 	}
 	if !me.SignedIn || !me.Verified || me.Name != "Véra Fiée" {
 		t.Fatalf("me after the provider: %+v", me)
+	}
+	// Véra comments at once: the provider verified her address; she accepts
+	// the code of conduct beside the form.
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(".comments > form.comment-form")))
+	run(t, ctx, chromedp.Click(chromedp.CSS(".comments > form.comment-form .comment-conduct input[type=checkbox]")))
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS(".comments > form.comment-form textarea"), "Merci pour ce *compte rendu*"))
+	run(t, ctx, chromedp.Click(chromedp.CSS(".comments > form.comment-form button[type=submit]")))
+	run(t, ctx, chromedp.Poll[bool](`[...document.querySelectorAll(".comment-list > li")].some(li => li.textContent.includes("Véra Fiée") && li.innerHTML.includes("<em>compte rendu</em>"))`, every))
+	var author, status string
+	openDB(t, s).QueryRow(context.Background(), `SELECT author_name, status FROM comments WHERE body = ?`, "Merci pour ce *compte rendu*").Scan(&author, &status)
+	if author != "Véra Fiée" || status != "approved" {
+		t.Fatalf("stored comment by %q, %q", author, status)
 	}
 	// The settings page says who is signed in, and with which provider.
 	run(t, ctx, chromedp.Navigate(s.URL+"/fr/account/settings"))
