@@ -26,7 +26,8 @@ func ValidSlug(s string) bool { return len(s) <= 120 && slugRE.MatchString(s) }
 
 // Reserved are path segments an edition uses for its own pages.
 var Reserved = map[string]bool{"tags": true, "authors": true, "conduct": true, "subscribe": true,
-	"search": true, "feed": true, "s": true, "static": true, "admin": true, "api": true}
+	"search": true, "feed": true, "s": true, "static": true, "admin": true, "api": true,
+	"comments": true, "account": true} // comments and reader accounts live at /{ed}/comments/… and /{ed}/account/…
 
 // Validate checks the fields a reader sees.
 func (a *Article) Validate() error {

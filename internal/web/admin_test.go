@@ -376,8 +376,10 @@ func TestSiteAdmin(t *testing.T) {
 	if w := do(s.h, "GET", "/fr/jeux", nil); w.Code != http.StatusNotFound {
 		t.Fatalf("a refused section was created: %d", w.Code)
 	}
-	if w := editor.do("POST", "/admin/site/section", url.Values{"edition": {"fr"}, "slug": {"tags"}, "name": {"Tags"}}); w.Code != http.StatusUnprocessableEntity {
-		t.Fatalf("reserved section slug: %d", w.Code)
+	for _, slug := range []string{"tags", "comments", "account"} {
+		if w := editor.do("POST", "/admin/site/section", url.Values{"edition": {"fr"}, "slug": {slug}, "name": {"X"}}); w.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("reserved section slug %s: %d", slug, w.Code)
+		}
 	}
 	if w := do(s.h, "GET", "/fr/", nil); !strings.Contains(w.Body.String(), `href="/fr/sport"`) {
 		t.Fatal("new section not in the menu")
