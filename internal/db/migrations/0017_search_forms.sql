@@ -1,0 +1,13 @@
+-- Accent forms (package search): a word written with accents whose term
+-- differs from the term of the same word typed without them ("sécurité"
+-- gives secur, "securite" gives securit, as the French stemmer strips
+-- "-ité" but not "-ite"). Search reads it to find the accented word's
+-- articles when a reader types the word without its accents. Filled when
+-- articles are indexed (`lede reindex` fills it for articles indexed
+-- before it existed); never emptied: a form's term is fixed by analysis.
+CREATE TABLE search_forms (
+    edition_id BIGINT NOT NULL REFERENCES editions(id),
+    form TEXT NOT NULL,
+    term TEXT NOT NULL,
+    PRIMARY KEY (edition_id, form, term)
+);
