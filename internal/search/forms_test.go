@@ -56,4 +56,3 @@ func TestUnaccentedForms(t *testing.T) {
 		}
 	})
 }
-
