@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,12 @@ func TestSearchInBrowser(t *testing.T) {
 		if sec != "Défense" {
 			t.Fatalf("a %s result in the Défense filter", sec)
 		}
+	}
+
+	// A word the stemmer reads differently without its accents.
+	run(t, ctx, chromedp.Navigate(s.URL+"/fr/search?q=securite"))
+	if marks := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".search-results mark")].map(m => m.textContent.toLowerCase())`)); !slices.Contains(marks, "sécurité") {
+		t.Errorf("securite highlights %v, not sécurité", marks)
 	}
 
 	// Nothing found: a suggestion that leads to results.
