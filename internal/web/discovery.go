@@ -64,7 +64,7 @@ const (
 
 // cloudTag is a tag of the cloud with its weight, 1 (least used) to 5.
 type cloudTag struct {
-	Label, URL, Count string
+	Label, Title, URL, Count string
 	Weight            int
 }
 
@@ -80,7 +80,7 @@ func (h *Handler) tagCloud(ctx context.Context, e *ed, now time.Time) ([]cloudTa
 	out := make([]cloudTag, len(counted))
 	for i, c := range counted {
 		w := 5 + int(math.Round(2*math.Log10(float64(c.Articles)/top)))
-		out[i] = cloudTag{Label: typo.Text(e.Lang, c.Label()), URL: "/" + e.Code + "/tags/" + c.Slug, Weight: max(w, 1)}
+		out[i] = cloudTag{Label: typo.Text(e.Lang, c.Name), Title: typo.Text(e.Lang, c.Label()), URL: "/" + e.Code + "/tags/" + c.Slug, Weight: max(w, 1)}
 		if c.Articles == 1 {
 			out[i].Count = e.T.T("cloud_article_one")
 		} else {
