@@ -65,7 +65,7 @@ const (
 // cloudTag is a tag of the cloud with its weight, 1 (least used) to 5.
 type cloudTag struct {
 	Label, Title, URL, Count string
-	Weight            int
+	Weight                   int
 }
 
 // tagCloud lists the edition's commonest recent tags in the edition's
