@@ -70,7 +70,8 @@ type cloudTag struct {
 
 // tagCloud lists the edition's commonest recent tags in the edition's
 // alphabetical order, weighted by their article counts on a log scale
-// (a tag used a tenth as often as the commonest is two steps smaller).
+// (a tag used a tenth as often as the commonest is two steps smaller);
+// when all are used alike, all have the middle weight.
 func (h *Handler) tagCloud(ctx context.Context, e *ed, now time.Time) ([]cloudTag, error) {
 	counted, err := h.tags.Cloud(ctx, e.ID, now.AddDate(0, 0, -cloudDays), cloudTags)
 	if err != nil || len(counted) == 0 {
@@ -80,6 +81,9 @@ func (h *Handler) tagCloud(ctx context.Context, e *ed, now time.Time) ([]cloudTa
 	out := make([]cloudTag, len(counted))
 	for i, c := range counted {
 		w := 5 + int(math.Round(2*math.Log10(float64(c.Articles)/top)))
+		if counted[len(counted)-1].Articles == counted[0].Articles { // all alike: no tag stands out
+			w = 3
+		}
 		out[i] = cloudTag{Label: typo.Text(e.Lang, c.Name), Title: typo.Text(e.Lang, c.Label()), URL: "/" + e.Code + "/tags/" + c.Slug, Weight: max(w, 1)}
 		if c.Articles == 1 {
 			out[i].Count = e.T.T("cloud_article_one")

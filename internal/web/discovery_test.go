@@ -87,7 +87,7 @@ func TestSearchTagCloud(t *testing.T) {
 		}
 		body := do(h, "GET", "/fr/search", nil).Body.String()
 		cloud := between(body, `<section class="tag-cloud"`, "</section>")
-		for _, want := range []string{"Les sujets du mois", `href="/fr/tags/new-start"`, ">New START</a>", `title="New START (Traité de réduction des armes nucléaires) (1 article)"`} {
+		for _, want := range []string{"Les sujets du mois", `href="/fr/tags/new-start"`, ">New START</a>", `title="New START (Traité de réduction des armes nucléaires) (1 article)"`, `class="w3"`} {
 			if !strings.Contains(cloud, want) {
 				t.Errorf("cloud lacks %q:\n%s", want, cloud)
 			}
