@@ -56,3 +56,35 @@ func TestUnaccentedForms(t *testing.T) {
 		}
 	})
 }
+
+// A database indexed before the accent forms existed (migration 0017 sets
+// the marker when it finds an index) asks for a rebuild, which fills the
+// forms and clears the marker.
+func TestFormsPendingUntilRebuild(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := loadCorpus(t, d, "testdata/corpus.ndjson")
+		if n, err := s.Missing(ctx); err != nil || n != 0 {
+			t.Fatalf("Missing on a fresh index = %d, %v", n, err)
+		}
+		var docs int
+		d.QueryRow(ctx, `SELECT count(*) FROM search_docs`).Scan(&docs)
+		if _, err := d.Exec(ctx, `DELETE FROM search_forms`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, `INSERT INTO search_meta (key, value) VALUES ('forms_pending', '1')`); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.Missing(ctx); n != docs || n == 0 {
+			t.Fatalf("Missing with forms pending = %d, want the %d indexed articles", n, docs)
+		}
+		if err := s.Rebuild(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		var forms int
+		d.QueryRow(ctx, `SELECT count(*) FROM search_forms`).Scan(&forms)
+		if n, _ := s.Missing(ctx); n != 0 || forms == 0 {
+			t.Fatalf("after Rebuild: Missing = %d, %d forms", n, forms)
+		}
+	})
+}

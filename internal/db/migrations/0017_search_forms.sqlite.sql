@@ -11,3 +11,11 @@ CREATE TABLE search_forms (
     term TEXT NOT NULL,
     PRIMARY KEY (edition_id, form, term)
 );
+
+-- Articles indexed before this migration have no accent forms: the marker
+-- makes serve ask for `lede reindex`, which removes it.
+CREATE TABLE search_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO search_meta (key, value) SELECT 'forms_pending', '1' WHERE EXISTS (SELECT 1 FROM search_docs);
