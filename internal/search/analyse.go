@@ -14,13 +14,15 @@ type doc struct {
 	words                           map[string]string  // a word each term was written as
 	tf                              map[string]float64 // term frequency, weighted by field
 	len                             int64              // terms in all fields
+	forms                           map[[2]string]bool // accent forms: {folded word, term} (forms.go)
 }
 
 var fieldWeights = [3]float64{headlineWeight, standfirstWeight, bodyWeight}
 
 // analyse turns an article's text into its terms.
 func analyse(lang, headline, standfirst, bodyHTML string) doc {
-	d := doc{words: map[string]string{}, tf: map[string]float64{}}
+	d := doc{words: map[string]string{}, tf: map[string]float64{}, forms: map[[2]string]bool{}}
+	seen := map[string]bool{}
 	for i, text := range [3]string{headline, standfirst, plainText(bodyHTML)} {
 		toks := textanalysis.Tokens(lang, text)
 		terms := make([]string, 0, len(toks))
@@ -32,6 +34,12 @@ func analyse(lang, headline, standfirst, bodyHTML string) doc {
 			d.tf[t.Term] += fieldWeights[i]
 			if _, ok := d.words[t.Term]; !ok {
 				d.words[t.Term] = strings.ToLower(text[t.Start:t.End])
+			}
+			if w := text[t.Start:t.End]; !isASCII(w) && !seen[w] {
+				seen[w] = true
+				if f, ok := accentForm(lang, w, t.Term); ok {
+					d.forms[[2]string{f, t.Term}] = true
+				}
 			}
 		}
 		d.fields[i] = terms

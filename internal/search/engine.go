@@ -44,7 +44,7 @@ var maxRanked = 4000
 // decay is the exponent of the recency boost per second of age.
 var decay = -math.Ln2 / (recencyHalfLife * 86400)
 
-func scanHits(ctx context.Context, d *db.DB, query string, args ...any) ([]hit, error) {
+func scanHits(ctx context.Context, d db.Querier, query string, args ...any) ([]hit, error) {
 	rows, err := d.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err

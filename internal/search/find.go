@@ -92,8 +92,12 @@ func (s *Store) Search(ctx context.Context, r Request) (Results, error) {
 	return res, nil
 }
 
-// plan looks up what the word being typed may become and plans the query.
+// plan reads words typed without accents as the edition writes them,
+// looks up what the word being typed may become and plans the query.
 func (s *Store) plan(ctx context.Context, edition int64, q *query) (plan, error) {
+	if err := unaccent(ctx, s.DB, edition, q); err != nil {
+		return plan{}, err
+	}
 	var exp []string
 	if q.prefix != "" {
 		var err error

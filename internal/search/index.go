@@ -70,6 +70,7 @@ func (s *Store) put(ctx context.Context, q db.Querier, d *doc, t *tally) error {
 		return err
 	}
 	terms := d.distinct()
+	t.addForms(d.edition, d.forms)
 	if found && old.edition == d.edition {
 		added, removed := diff(old.terms, terms)
 		t.add(d.edition, removed, -1, nil)

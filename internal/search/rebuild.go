@@ -45,6 +45,9 @@ func (s *Store) Rebuild(ctx context.Context, progress func(done, total int)) err
 			progress(i+len(batch), len(all))
 		}
 	}
+	if _, err := s.DB.Exec(ctx, `DELETE FROM search_meta WHERE key = 'forms_pending'`); err != nil {
+		return fmt.Errorf("search: rebuild: %w", err)
+	}
 	if err := s.eng.optimize(ctx, s.DB); err != nil {
 		return fmt.Errorf("search: rebuild: optimize: %w", err)
 	}
@@ -52,7 +55,9 @@ func (s *Store) Rebuild(ctx context.Context, progress func(done, total int)) err
 }
 
 // Missing counts the published articles the index lacks, so that serve can
-// say when a reindex is needed (after the upgrade that adds search).
+// say when a reindex is needed (after the upgrade that adds search), and
+// counts every indexed article while they lack their accent forms (after
+// the upgrade to migration 0017, until a rebuild).
 func (s *Store) Missing(ctx context.Context) (int, error) {
 	var n int
 	err := s.DB.QueryRow(ctx, `SELECT count(*) FROM articles a WHERE a.status = 'published'
@@ -60,7 +65,12 @@ func (s *Store) Missing(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("search: missing: %w", err)
 	}
-	return n, nil
+	var stale int
+	err = s.DB.QueryRow(ctx, `SELECT count(*) FROM search_docs WHERE EXISTS (SELECT 1 FROM search_meta WHERE key = 'forms_pending')`).Scan(&stale)
+	if err != nil {
+		return 0, fmt.Errorf("search: missing: %w", err)
+	}
+	return n + stale, nil
 }
 
 func queryIDs(ctx context.Context, q db.Querier, query string, args ...any) ([]int64, error) {

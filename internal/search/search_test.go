@@ -137,6 +137,7 @@ func TestSuggestion(t *testing.T) {
 			{"en", "treety", "treaty"},
 			{"en", "salt festivl", "salt festival"},
 			{"en", "qwxzv", ""},
+			{"en", "trxqz", ""},           // words start with t, none within two edits: no suggestion
 			{"en", "treaty festival", ""}, // every word exists: nothing to correct
 		} {
 			res, err := s.Search(context.Background(), request(t, d, c.ed, c.q))

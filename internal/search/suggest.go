@@ -103,6 +103,9 @@ func closest(ctx context.Context, q db.Querier, edition int64, folded string) (s
 			return "", err
 		}
 		d := distance(folded, textanalysis.Fold(w), limit)
+		if d > limit { // too far: no suggestion rather than any word
+			continue
+		}
 		if d < bestD || (d == bestD && (df > bestDF || (df == bestDF && w < best))) {
 			best, bestD, bestDF = w, d, df
 		}

@@ -2,7 +2,9 @@ package search
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -149,15 +151,44 @@ func (tsvector) find(ctx context.Context, d *db.DB, f *finding) ([]hit, int, err
 	}
 	where, args := tsWhere(f)
 	var total int
-	if err := d.QueryRow(ctx, `SELECT count(*) FROM search_docs d`+where, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
-	if total == 0 || f.offset >= total {
-		return nil, total, nil
-	}
-	query, qargs := rankedQuery(f, docs, tokens, df)
-	hits, err := scanHits(ctx, d, query, qargs...)
+	var hits []hit
+	// search_docs keeps a narrow heap (its tsvector and frequencies are in
+	// TOAST, migration 0017), so the planner prices a sequential scan as
+	// cheap, though it would detoast every article's tsvector to test it;
+	// the GIN index finds the matches without reading a tsvector (except to
+	// check a phrase's positions). SET LOCAL keeps it to this transaction.
+	err = d.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return err
+		}
+		if t, ok := oneTerm(f); ok { // its articles in the edition: the vocabulary counts them
+			err := tx.QueryRow(ctx, `SELECT df FROM search_terms WHERE edition_id = ? AND term = ?`, f.req.EditionID, t).Scan(&total)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		} else if err := tx.QueryRow(ctx, `SELECT count(*) FROM search_docs d`+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		if total == 0 || f.offset >= total {
+			return nil
+		}
+		query, qargs := rankedQuery(f, docs, tokens, df)
+		var err error
+		hits, err = scanHits(ctx, tx, query, qargs...)
+		return err
+	})
 	return hits, total, err
+}
+
+// oneTerm returns the term of a finding that is one term and no filter,
+// whose matches search_terms counts (df, per edition) as the index does.
+func oneTerm(f *finding) (string, bool) {
+	r := &f.req
+	if len(f.terms) != 1 || len(f.phrases) > 0 || len(f.anyOf) > 0 || r.SectionID != 0 || r.TagID != 0 || r.AuthorID != 0 ||
+		!r.From.IsZero() || !r.To.IsZero() {
+		return "", false
+	}
+	return f.terms[0], true
 }
 
 // rankedQuery is the query that scores the newest maxRanked matches and
@@ -175,12 +206,12 @@ func rankedQuery(f *finding, docs, tokens int64, df map[string]int64) (string, [
 		args = append(args, idf(docs, df[t]), t, k1p1, t, k1, omb, b, avgdl)
 	}
 	args = append(args, recencyBoost, decay, f.req.Now.Unix(), f.limit, f.offset)
-	// The newest matches first, then their frequencies: tf is read (and
-	// decompressed) once per scored article, not once per term.
-	return `WITH c AS (SELECT d.article_id, ` + minuteSQL + ` AS minute, d.len
+	// The newest matches first, then their frequencies: tf, out of line
+	// in TOAST (the sort carries only its pointer), is read and
+	// decompressed once per scored article, not once per term.
+	return `WITH c AS (SELECT d.article_id, ` + minuteSQL + ` AS minute, d.len, d.tf
 		FROM search_docs d` + where + ` ORDER BY minute DESC, d.article_id DESC LIMIT ` + strconv.Itoa(maxRanked) + `),
-		m AS MATERIALIZED (SELECT c.article_id, c.minute, c.len, x.tf || '{}'::jsonb AS tf
-		FROM c JOIN search_docs x ON x.article_id = c.article_id)
+		m AS MATERIALIZED (SELECT c.article_id, c.minute, c.len, c.tf || '{}'::jsonb AS tf FROM c)
 		SELECT article_id, score FROM (SELECT m.article_id, m.minute, (` + score.String() + `) * (1.0 + ` + f64 + ` * exp(` + f64 +
 		` * CAST(GREATEST(0, ? - m.minute * 60) AS DOUBLE PRECISION))) AS score FROM m) AS s
 		ORDER BY score DESC, minute DESC, article_id DESC LIMIT ? OFFSET ?`, args

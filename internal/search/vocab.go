@@ -17,11 +17,12 @@ type tally struct {
 	words  map[int64]map[string]string
 	docs   map[int64]int64
 	tokens map[int64]int64
+	forms  map[int64]map[[2]string]bool
 }
 
 func newTally() *tally {
 	return &tally{df: map[int64]map[string]int64{}, words: map[int64]map[string]string{},
-		docs: map[int64]int64{}, tokens: map[int64]int64{}}
+		docs: map[int64]int64{}, tokens: map[int64]int64{}, forms: map[int64]map[[2]string]bool{}}
 }
 
 func (t *tally) add(edition int64, terms []string, delta int64, words map[string]string) {
@@ -41,6 +42,16 @@ func (t *tally) add(edition int64, terms []string, delta int64, words map[string
 	}
 }
 
+func (t *tally) addForms(edition int64, forms map[[2]string]bool) {
+	if len(forms) == 0 {
+		return
+	}
+	if t.forms[edition] == nil {
+		t.forms[edition] = map[[2]string]bool{}
+	}
+	maps.Copy(t.forms[edition], forms)
+}
+
 func (t *tally) stats(edition, docs, tokens int64) {
 	t.docs[edition] += docs
 	t.tokens[edition] += tokens
@@ -54,6 +65,9 @@ func (t *tally) flush(ctx context.Context, q db.Querier) error {
 		eds = append(eds, e)
 	}
 	for e := range t.docs {
+		eds = append(eds, e)
+	}
+	for e := range t.forms {
 		eds = append(eds, e)
 	}
 	slices.Sort(eds)
@@ -74,6 +88,11 @@ func (t *tally) flush(ctx context.Context, q db.Querier) error {
 		for _, n := range slices.Sorted(maps.Keys(down)) {
 			if err := removeTerms(ctx, q, e, down[n], n); err != nil {
 				return fmt.Errorf("vocabulary: %w", err)
+			}
+		}
+		if len(t.forms[e]) > 0 {
+			if err := addForms(ctx, q, e, t.forms[e]); err != nil {
+				return fmt.Errorf("accent forms: %w", err)
 			}
 		}
 		if t.docs[e] != 0 || t.tokens[e] != 0 {

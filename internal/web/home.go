@@ -7,7 +7,6 @@ import (
 
 	"github.com/lede-news/lede/internal/article"
 	"github.com/lede-news/lede/internal/pagecache"
-	"github.com/lede-news/lede/internal/typo"
 )
 
 // listTTL bounds how old "most read" and list pages get; they are also
@@ -90,24 +89,5 @@ func (h *Handler) mostRead(ctx context.Context, e *ed, days int) ([]card, error)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(ranked))
-	for i, x := range ranked {
-		ids[i] = x.ArticleID
-	}
-	list, err := h.articles.List(ctx, article.Query{IDs: ids, Limit: len(ids) + 1})
-	if err != nil {
-		return nil, err
-	}
-	byID := map[int64]article.Article{}
-	for _, a := range list {
-		byID[a.ID] = a
-	}
-	s := h.site.Load()
-	var out []card
-	for _, x := range ranked {
-		if a, ok := byID[x.ArticleID]; ok {
-			out = append(out, card{URL: s.articleURL(a), Headline: typo.Text(e.Lang, a.Headline), Views: e.T.Number(x.Views) + " " + e.T.T("views")})
-		}
-	}
-	return out, nil
+	return h.rankedCards(ctx, e, ranked)
 }

@@ -21,6 +21,7 @@ type listView struct {
 	Items                         []card
 	PageN                         int
 	PrevURL, NextURL              string
+	MostToday, MostWeek           []card // a section's first page: its most read (discovery.go)
 }
 
 // list describes one list page: what it selects and how it is titled.
@@ -132,6 +133,14 @@ func (h *Handler) renderList(ctx context.Context, e *ed, l list, n int) (*pageca
 	v.Feeds = append(feedLinks(l.heading, l.path), v.Feeds...)
 	if v.Items, err = h.cards(ctx, e, items, true); err != nil {
 		return nil, err
+	}
+	if l.section != 0 && n == 1 {
+		if v.MostToday, err = h.sectionMostRead(ctx, e, l.section, 0); err != nil {
+			return nil, err
+		}
+		if v.MostWeek, err = h.sectionMostRead(ctx, e, l.section, 6); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case n == 2:

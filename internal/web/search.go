@@ -31,6 +31,7 @@ type searchView struct {
 	Items                    []searchItem
 	PageN                    int
 	PrevURL, NextURL         string
+	Cloud                    []cloudTag // the empty form's tag cloud (discovery.go)
 }
 
 // filterChip is an active tag or author filter and the URL without it.
@@ -251,6 +252,11 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request, e *ed) erro
 	}
 	if v.Items, err = h.searchItems(r.Context(), e, res); err != nil {
 		return err
+	}
+	if f.req.Query == "" {
+		if v.Cloud, err = h.tagCloud(r.Context(), e, time.Now()); err != nil {
+			return err
+		}
 	}
 	if res.Page > 1 {
 		v.PrevURL = searchURL(path, f.params, res.Page-1)
