@@ -19,14 +19,33 @@ var ownImage = regexp.MustCompile(`^/media/(\d+)/(\d+)$`)
 // Lead finds an article's lead image: the first of our own images in its
 // rendered body. It returns the image's id and the width the body asks for.
 func Lead(bodyHTML string) (id int64, width int, ok bool) {
-	if !strings.Contains(bodyHTML, "<img") {
+	refs := Images(bodyHTML, 1)
+	if len(refs) == 0 {
 		return 0, 0, false
 	}
+	return refs[0].ID, refs[0].Width, true
+}
+
+// Ref is one of our images as a body shows it: /media/{ID}/{Width}.
+type Ref struct {
+	ID    int64
+	Width int
+}
+
+// Images lists our own images in a rendered body, in order, each image
+// once (at the width of its first appearance), at most limit of them
+// (no limit when limit <= 0).
+func Images(bodyHTML string, limit int) []Ref {
+	if !strings.Contains(bodyHTML, "<img") {
+		return nil
+	}
+	var out []Ref
+	seen := map[int64]bool{}
 	z := xhtml.NewTokenizer(strings.NewReader(bodyHTML))
-	for {
+	for limit <= 0 || len(out) < limit {
 		tt := z.Next()
 		if tt == xhtml.ErrorToken {
-			return 0, 0, false
+			break
 		}
 		if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
 			continue
@@ -42,12 +61,14 @@ func Lead(bodyHTML string) (id int64, width int, ok bool) {
 			if m := ownImage.FindStringSubmatch(a.Val); m != nil {
 				id, err1 := strconv.ParseInt(m[1], 10, 64)
 				w, err2 := strconv.Atoi(m[2])
-				if err1 == nil && err2 == nil && id > 0 && w > 0 {
-					return id, w, true
+				if err1 == nil && err2 == nil && id > 0 && w > 0 && !seen[id] {
+					seen[id] = true
+					out = append(out, Ref{id, w})
 				}
 			}
 		}
 	}
+	return out
 }
 
 // Stored describes one stored variant, for feeds' enclosures: the path

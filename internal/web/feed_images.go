@@ -43,13 +43,26 @@ func (h *Handler) leadImages(ctx context.Context, ids []int64) (map[int64]*feed.
 		return nil, err
 	}
 	for id, l := range found {
-		v, err := h.media.Describe(ctx, l.media, l.width)
-		if errors.Is(err, db.ErrNotFound) {
-			continue
-		} else if err != nil {
+		img, err := h.describeImage(ctx, l.media, l.width)
+		if err != nil {
 			return nil, err
 		}
-		out[id] = &feed.Image{URL: h.BaseURL + v.Path, Type: v.ContentType, Length: v.Length, Width: v.Width, Height: v.Height, Alt: v.Alt}
+		if img != nil {
+			out[id] = img
+		}
 	}
 	return out, nil
+}
+
+// describeImage describes the stored variant that /media/{id}/{width}
+// serves, with its absolute URL (the variant's own address), for feeds'
+// enclosures and sitemaps' image entries; nil when the image is gone.
+func (h *Handler) describeImage(ctx context.Context, id int64, width int) (*feed.Image, error) {
+	v, err := h.media.Describe(ctx, id, width)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return &feed.Image{URL: h.BaseURL + v.Path, Type: v.ContentType, Length: v.Length, Width: v.Width, Height: v.Height, Alt: v.Alt}, nil
 }
