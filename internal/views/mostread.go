@@ -15,11 +15,22 @@ type Ranked struct {
 // MostRead returns an edition's published articles read most since the
 // start of the UTC day `days` days ago (days = 0: today).
 func (c *Counter) MostRead(ctx context.Context, editionID int64, days, limit int) ([]Ranked, error) {
+	return c.mostRead(ctx, "a.edition_id", editionID, days, limit)
+}
+
+// MostReadInSection is MostRead for one section.
+func (c *Counter) MostReadInSection(ctx context.Context, sectionID int64, days, limit int) ([]Ranked, error) {
+	return c.mostRead(ctx, "a.section_id", sectionID, days, limit)
+}
+
+// mostRead ranks by the flushed daily counts, so every node gives the same
+// answer; ties go to the newest id. scope is a column name, never input.
+func (c *Counter) mostRead(ctx context.Context, scope string, id int64, days, limit int) ([]Ranked, error) {
 	from := c.now().UTC().AddDate(0, 0, -days).Format(time.DateOnly)
 	rows, err := c.db.Query(ctx, `SELECT v.article_id, sum(v.n) AS total FROM views_daily v
 		JOIN articles a ON a.id = v.article_id
-		WHERE a.edition_id = ? AND a.status = 'published' AND v.day >= ?
-		GROUP BY v.article_id ORDER BY total DESC, v.article_id DESC LIMIT ?`, editionID, from, limit)
+		WHERE `+scope+` = ? AND a.status = 'published' AND v.day >= ?
+		GROUP BY v.article_id ORDER BY total DESC, v.article_id DESC LIMIT ?`, id, from, limit)
 	if err != nil {
 		return nil, fmt.Errorf("views: most read: %w", err)
 	}
