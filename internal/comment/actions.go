@@ -42,6 +42,9 @@ func (s *Store) Edit(ctx context.Context, r *reader.Reader, id int64, body strin
 	if s.now().After(c.CreatedAt.Add(s.cfg().EditWindow)) {
 		return c, refuse(CodeEditWindow)
 	}
+	if err := s.canPost(ctx, s.DB, r); err != nil {
+		return c, err // a ban stops edits as it stops posts
+	}
 	if err := s.checkBody(body); err != nil {
 		return c, err
 	}
@@ -52,10 +55,18 @@ func (s *Store) Edit(ctx context.Context, r *reader.Reader, id int64, body strin
 	if action == "reject" {
 		return c, refuse(CodeFiltered)
 	}
+	rules, err := s.RulesFor(ctx, c.ArticleID)
+	if err != nil {
+		return c, err
+	}
 	wasVisible := c.Visible()
 	c.Body, c.EditedAt = body, s.now().UTC()
-	if action == "hold" {
+	switch {
+	case action == "hold":
 		c.Status, c.HeldReason = Pending, "filter:"+pattern
+	case rules.Mode == "pre" && c.Status == Approved:
+		// Under pre-moderation an edited text is a new text: it waits too.
+		c.Status, c.HeldReason = Pending, "premoderation"
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE comments SET body = ?, edited_at = ?, status = ?, held_reason = ? WHERE id = ?`,
@@ -113,6 +124,9 @@ func (s *Store) shown(ctx context.Context, r *reader.Reader, id int64) (Comment,
 	}
 	if c.ReaderID == r.ID {
 		return c, refuse(CodeOwn)
+	}
+	if err := s.notBanned(ctx, s.DB, r.ID); err != nil {
+		return c, err // a banned reader neither likes nor flags
 	}
 	return c, nil
 }

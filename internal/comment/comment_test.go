@@ -641,3 +641,32 @@ func TestHeldReplyNotifiesOnApproval(t *testing.T) {
 		}
 	})
 }
+
+// An edit is held like a new comment under pre-moderation, and a ban stops
+// edits, likes and flags as it stops posts.
+func TestEditUnderPreModerationAndBan(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		c := f.post(f.alice, 0, "fine text")
+		other := f.post(f.bob, 0, "bob's")
+		if _, err := d.Exec(f.ctx, `INSERT INTO comment_settings (scope, mode) VALUES (?, 'pre')`, "article:"+itoa(f.art)); err != nil {
+			t.Fatal(err)
+		}
+		e, err := f.s.Edit(f.ctx, f.alice, c.ID, "ABUSIVE TEXT")
+		if err != nil || e.Status != Pending || e.HeldReason != "premoderation" {
+			t.Fatalf("edit under pre-moderation = %+v, %v; want held", e, err)
+		}
+		if _, err := d.Exec(f.ctx, `INSERT INTO comment_bans (reader_id, until_at, reason, by_user, created_at) VALUES (?, 0, 'abuse', 1, ?)`,
+			f.alice.ID, f.now.Unix()); err != nil {
+			t.Fatal(err)
+		}
+		before := f.snapshot()
+		_, err = f.s.Edit(f.ctx, f.alice, c.ID, "again")
+		wantCode(t, err, CodeBanned)
+		_, err = f.s.shown(f.ctx, f.alice, other.ID)
+		wantCode(t, err, CodeBanned)
+		if f.snapshot() != before {
+			t.Fatal("a banned reader's edit changed the database")
+		}
+	})
+}

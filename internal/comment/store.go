@@ -292,9 +292,14 @@ func (s *Store) canPost(ctx context.Context, q querier, r *reader.Reader) error 
 	if !r.ConductAccepted {
 		return refuse(CodeConduct)
 	}
+	return s.notBanned(ctx, q, r.ID)
+}
+
+// notBanned refuses a reader under a ban in force.
+func (s *Store) notBanned(ctx context.Context, q querier, readerID int64) error {
 	var n int
 	err := q.QueryRow(ctx, `SELECT count(*) FROM comment_bans WHERE reader_id = ? AND (until_at = 0 OR until_at > ?)`,
-		r.ID, s.now().Unix()).Scan(&n)
+		readerID, s.now().Unix()).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("comment: bans: %w", err)
 	}
