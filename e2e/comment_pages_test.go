@@ -49,8 +49,10 @@ func TestCommentPagesE2E(t *testing.T) {
 	check("?sort=newest", "cinq", "quatre")
 	check("?sort=liked&page=1", "quatre", "un")
 	check("?sort=oldest&page=2", "trois", "quatre")
-	if status, _ := get(t, s.URL+commentArticle+"?sort=bogus", readerUA); status != 404 {
-		t.Fatalf("unknown sort: %d", status)
+	for _, q := range []string{"?sort=bogus", "?page=4", "?sort=newest&page=9999"} {
+		if status, _ := get(t, s.URL+commentArticle+q, readerUA); status != 404 {
+			t.Fatalf("%s: %d, want 404 (only pages that exist are rendered and cached)", q, status)
+		}
 	}
 	_, page := get(t, s.URL+commentArticle, readerUA)
 	for _, want := range []string{"5 commentaires", "Page 1 sur 3", "Commenter avec un compte du site", "Commenter via Google",

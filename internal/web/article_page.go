@@ -79,6 +79,17 @@ func (h *Handler) articlePage(w http.ResponseWriter, r *http.Request, e *ed, sec
 		}
 		return errNotFound
 	}
+	if cpage > 1 && h.comments != nil {
+		// Only pages that exist are rendered and cached: ?page=1..10000 of
+		// an article with one page would otherwise fill the cache.
+		th, err := h.comments.store.List(r.Context(), a.ID, csort, cpage)
+		if err != nil {
+			return err
+		}
+		if th.Page != cpage {
+			return errNotFound
+		}
+	}
 	if r.Method == http.MethodGet {
 		h.count(r, a.ID) // before rendering, so the reader's own read is shown
 	}
