@@ -28,7 +28,7 @@ func modReader(t *testing.T, s *server, name, email string) *readerClient {
 		t.Fatalf("sign-up %s: %s\n%s", email, resp.Status, body)
 	}
 	u, _ := url.Parse(lastMailLink(t, s.Data, email))
-	if resp, _ := rc.do("GET", u.RequestURI(), nil); resp.StatusCode != 200 {
+	if resp, _ := rc.do("POST", u.RequestURI(), url.Values{}); resp.StatusCode != 200 {
 		t.Fatalf("verify %s: %s", email, resp.Status)
 	}
 	return rc

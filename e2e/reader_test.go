@@ -165,13 +165,16 @@ func TestReaderAccountE2E(t *testing.T) {
 	}
 	link := lastMailLink(t, s.Data, "ada@example.org")
 	u, _ := url.Parse(link)
-	if resp, body := rc.do("GET", u.Path[:len(u.Path)-3]+"xyz", nil); resp.StatusCode != 404 || !strings.Contains(body, "n’est pas valide") {
+	if resp, body := rc.do("POST", u.Path[:len(u.Path)-3]+"xyz", url.Values{}); resp.StatusCode != 404 || !strings.Contains(body, "n’est pas valide") {
 		t.Fatalf("forged verification link: %s", resp.Status)
 	}
-	if resp, body := rc.do("GET", u.RequestURI(), nil); resp.StatusCode != 200 || !strings.Contains(body, "adresse électronique est confirmée") {
+	if resp, body := rc.do("GET", u.RequestURI(), nil); resp.StatusCode != 200 || !strings.Contains(body, "Je confirme") || rc.me().Verified {
+		t.Fatalf("opening the verification link must only ask for a click: %s\n%s", resp.Status, body)
+	}
+	if resp, body := rc.do("POST", u.RequestURI(), url.Values{}); resp.StatusCode != 200 || !strings.Contains(body, "adresse électronique est confirmée") {
 		t.Fatalf("verification: %s\n%s", resp.Status, body)
 	}
-	if resp, _ := rc.do("GET", u.RequestURI(), nil); resp.StatusCode != 404 {
+	if resp, _ := rc.do("POST", u.RequestURI(), url.Values{}); resp.StatusCode != 404 {
 		t.Fatalf("verification link used twice: %s", resp.Status)
 	}
 	if !rc.me().Verified {

@@ -186,8 +186,28 @@ func (u *readersUI) linkUse(w http.ResponseWriter, r *http.Request, e *ed) error
 	return u.signedIn(w, r, rd, localNext(e, r.FormValue("next")))
 }
 
+// verifyConfirm asks for a click: a mail scanner opening the link must not
+// verify an account someone else created with this address.
+func (u *readersUI) verifyConfirm(w http.ResponseWriter, r *http.Request, e *ed) error {
+	v := u.view(r, e, "verify_confirm", "reader.title.verify")
+	v.Token = r.PathValue("token")
+	u.render(w, http.StatusOK, v)
+	return nil
+}
+
+// verify spends the link; the person who proved the address is signed in
+// and every other session of the account ends.
 func (u *readersUI) verify(w http.ResponseWriter, r *http.Request, e *ed) error {
-	_, err := u.store.Verify(r.Context(), r.PathValue("token"))
+	rd, err := u.store.Verify(r.Context(), r.PathValue("token"))
+	if err == nil {
+		err = u.store.EndAllSessions(r.Context(), rd.ID)
+	}
+	if err == nil {
+		var token string
+		if token, err = u.store.StartSession(r.Context(), "", rd.ID); err == nil {
+			u.h.setReaderSession(w, token)
+		}
+	}
 	switch {
 	case errors.Is(err, reader.ErrTokenExpired):
 		u.message(w, r, e, http.StatusGone, "reader.err.verify_expired")

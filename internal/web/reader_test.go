@@ -307,16 +307,28 @@ func TestReaderPasswordAccount(t *testing.T) {
 			t.Fatalf("duplicate: %s\n%s", resp.Status, body)
 		}
 		// Verify with a forged token, then the real one.
-		if resp, body := get(t, c, s.url+"/fr/account/verify/forged"); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "pas valide") {
+		if resp, body := post(t, c, s.url+"/fr/account/verify/forged", nil); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "pas valide") {
 			t.Fatalf("forged verify: %s", resp.Status)
 		}
+		// Opening the link (a mail scanner does) only asks for a click.
 		link := s.lastLink(t, "ada@example.org")
-		if resp, body := get(t, c, link); resp.StatusCode != http.StatusOK || !strings.Contains(body, "adresse électronique est confirmée") {
+		if resp, body := get(t, s.browser(), link); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Je confirme") {
+			t.Fatalf("verify page: %s\n%s", resp.Status, body)
+		}
+		if s.me(t, c).Verified {
+			t.Fatal("opening the link verified the address")
+		}
+		// The click verifies, signs the clicker in and ends the account's other sessions.
+		other := s.browser()
+		if resp, _ := post(t, other, s.url+"/fr/account/signin", form); resp.StatusCode != http.StatusSeeOther || !s.me(t, other).SignedIn {
+			t.Fatalf("second session: %s", resp.Status)
+		}
+		if resp, body := post(t, c, link, nil); resp.StatusCode != http.StatusOK || !strings.Contains(body, "adresse électronique est confirmée") {
 			t.Fatalf("verify: %s\n%s", resp.Status, body)
 		}
 		m := s.me(t, c)
-		if !m.Verified {
-			t.Fatal("not verified")
+		if !m.Verified || s.me(t, other).SignedIn {
+			t.Fatalf("after the click: verified %v, other session still signed in %v", m.Verified, s.me(t, other).SignedIn)
 		}
 		// Settings need the anti-forgery token; a too-long name changes nothing.
 		if resp, _ := post(t, c, s.url+"/fr/account/settings", url.Values{"name": {"Mallory"}}); resp.StatusCode != http.StatusForbidden {
