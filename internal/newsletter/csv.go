@@ -68,7 +68,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, code string) error {
 	cw := csv.NewWriter(w)
 	cw.Write(CSVHeader)
 	for _, r := range all {
-		cw.Write([]string{r.email, r.code, strings.Join(lists[r.id], " "), fmt.Sprint(r.confirmed), time.Unix(r.created, 0).UTC().Format(time.RFC3339)})
+		cw.Write([]string{cellSafe(r.email), r.code, strings.Join(lists[r.id], " "), fmt.Sprint(r.confirmed), time.Unix(r.created, 0).UTC().Format(time.RFC3339)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -170,7 +170,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 			bad(line, "unknown edition %q", rec[1])
 			continue
 		}
-		if row.email, err = NormalizeEmail(rec[0]); err != nil {
+		if row.email, err = NormalizeEmail(cellRead(rec[0])); err != nil {
 			bad(line, "email %q: %s", rec[0], reason(err))
 			continue
 		}
@@ -255,4 +255,21 @@ func reason(err error) string {
 		return "not a valid address"
 	}
 	return err.Error()
+}
+
+// cellSafe keeps a spreadsheet from reading a cell as a formula: anyone can
+// subscribe an address such as "=cmd…@example.com", and the export is opened
+// in spreadsheets. cellRead undoes it on import.
+func cellSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func cellRead(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }

@@ -97,3 +97,26 @@ func TestImportExport(t *testing.T) {
 		}
 	})
 }
+
+// An address a spreadsheet would read as a formula is exported as text, and
+// the export imports back to the same address.
+func TestExportFormulaCells(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		in := "email,edition,lists,confirmed,created\n=1+1@example.org,fr,daily,true,2025-01-02T03:04:05Z\n"
+		if res, err := f.s.Import(f.ctx, strings.NewReader(in)); err != nil || res.Created != 1 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		var out bytes.Buffer
+		if err := f.s.Export(f.ctx, &out, ""); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "\n'=1+1@example.org,fr,") {
+			t.Fatalf("formula cell not neutralised:\n%s", out.String())
+		}
+		res, err := f.s.Import(f.ctx, strings.NewReader(out.String()))
+		if err != nil || res.Created != 0 || res.Updated != 1 {
+			t.Fatalf("re-import: %+v %v", res, err)
+		}
+	})
+}

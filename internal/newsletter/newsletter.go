@@ -328,7 +328,7 @@ func (s *Service) Subscribe(ctx context.Context, req SubscribeRequest) (Subscrib
 	}
 	if s.Limiter != nil {
 		ok1, _, err1 := s.Limiter.Allow(ctx, "newsletter:email:"+email, 5, time.Hour)
-		ok2, _, err2 := s.Limiter.Allow(ctx, "newsletter:client:"+req.Client, 20, time.Hour)
+		ok2, _, err2 := s.Limiter.Allow(ctx, "newsletter:client:"+account.AddrKey(req.Client).Name, 20, time.Hour)
 		if err := errors.Join(err1, err2); err != nil {
 			return res, err
 		}
