@@ -670,3 +670,23 @@ func TestEditUnderPreModerationAndBan(t *testing.T) {
 		}
 	})
 }
+
+// A link filter sees hosts the way a browser does.
+func TestLinkHostsNormalised(t *testing.T) {
+	for text, want := range map[string]string{
+		"[x](https://evil。com)":              "evil.com",
+		"see https://Evil.com./page":         "evil.com",
+		"[x](https:evil.com)":                "evil.com",
+		"www.evil.com":                       "evil.com",
+		"[x](https://xn--bcher-kva.example)": "xn--bcher-kva.example",
+		"[x](https://bücher.example)":        "xn--bcher-kva.example",
+	} {
+		hosts := linkHosts(text)
+		if !matchHost(hosts, want) {
+			t.Errorf("linkHosts(%q) = %q; want it to contain %q", text, hosts, want)
+		}
+	}
+	if hosts := linkHosts("no links, just evil dot com"); len(hosts) != 0 {
+		t.Errorf("hosts in plain text: %q", hosts)
+	}
+}

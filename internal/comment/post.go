@@ -15,6 +15,8 @@ import (
 	"github.com/lede-news/lede/internal/db"
 	"github.com/lede-news/lede/internal/jobs"
 	"github.com/lede-news/lede/internal/reader"
+	"golang.org/x/net/html"
+	"golang.org/x/net/idna"
 )
 
 // NewComment is what a reader sends.
@@ -270,18 +272,58 @@ func lastRune(s string) rune  { r, _ := utf8.DecodeLastRuneInString(s); return r
 
 var urlRe = regexp.MustCompile(`(?i)(?:https?://|www\.)[^\s<>()\[\]"']+`)
 
-// linkHosts lists the host names of the links in text.
+// linkHosts lists the host names of the links in text: those written out
+// and those the rendered markup links to, normalised the way a browser
+// reads them ("evil。com", "evil.com." and "https:evil.com" are evil.com).
 func linkHosts(text string) []string {
 	var out []string
-	for _, m := range urlRe.FindAllString(text, -1) {
-		if strings.HasPrefix(strings.ToLower(m), "www.") {
-			m = "http://" + m
+	add := func(raw string) {
+		if strings.HasPrefix(strings.ToLower(raw), "www.") {
+			raw = "http://" + raw
 		}
-		if u, err := url.Parse(m); err == nil && u.Hostname() != "" {
-			out = append(out, strings.ToLower(u.Hostname()))
+		if h := linkHost(raw); h != "" {
+			out = append(out, h)
+		}
+	}
+	for _, m := range urlRe.FindAllString(text, -1) {
+		add(m)
+	}
+	z := html.NewTokenizer(strings.NewReader(string(Render(text))))
+	for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+		if tt != html.StartTagToken {
+			continue
+		}
+		for {
+			k, v, more := z.TagAttr()
+			if string(k) == "href" {
+				add(string(v))
+			}
+			if !more {
+				break
+			}
 		}
 	}
 	return out
+}
+
+func linkHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	host := u.Hostname()
+	if host == "" && u.Opaque != "" { // https:evil.com
+		host, _, _ = strings.Cut(strings.TrimLeft(u.Opaque, "/"), "/")
+	}
+	if dec, err := url.PathUnescape(host); err == nil {
+		host = dec
+	}
+	if a, err := idna.Lookup.ToASCII(host); err == nil {
+		host = a
+	} else if a, err := idna.Punycode.ToASCII(host); err == nil {
+		host = a
+	}
+	return strings.TrimSuffix(strings.ToLower(host), ".")
 }
 
 // matchHost: pattern "*" matches any link; "example.com" matches it and its
