@@ -81,3 +81,30 @@ func TestMigrateConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// A deleted row's id is never handed out again: a reader who deletes their
+// account must not pass their bans or likes to the next one to sign up.
+func TestIDsNotReused(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		insert := func(email string) int64 {
+			var id int64
+			err := d.InTx(ctx, func(tx *db.Tx) error {
+				var err error
+				id, err = tx.InsertID(ctx, `INSERT INTO readers (email, name, created_at) VALUES (?, 'x', 0)`, email)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		first := insert("a@example.org")
+		if _, err := d.Exec(ctx, `DELETE FROM readers WHERE id = ?`, first); err != nil {
+			t.Fatal(err)
+		}
+		if next := insert("b@example.org"); next == first {
+			t.Fatalf("id %d handed out again after a delete", next)
+		}
+	})
+}

@@ -24,7 +24,10 @@ func (d Dialect) String() string {
 // ddlTokens are the only words migrations spell differently per engine.
 var ddlTokens = map[Dialect]*strings.Replacer{
 	SQLite: strings.NewReplacer(
-		"ID_PK", "INTEGER PRIMARY KEY",
+		// AUTOINCREMENT: an id is never handed out again after a delete, so
+		// rows keyed by it elsewhere (bans, likes, job keys) never pass to a
+		// newcomer, as with PostgreSQL's identity columns.
+		"ID_PK", "INTEGER PRIMARY KEY AUTOINCREMENT",
 		"BLOB_T", "BLOB",
 	),
 	Postgres: strings.NewReplacer(
