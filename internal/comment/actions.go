@@ -45,6 +45,13 @@ func (s *Store) Edit(ctx context.Context, r *reader.Reader, id int64, body strin
 	if err := s.canPost(ctx, s.DB, r); err != nil {
 		return c, err // a ban stops edits as it stops posts
 	}
+	var modEdits int
+	if err := s.DB.QueryRow(ctx, `SELECT count(*) FROM comment_edits WHERE comment_id = ?`, c.ID).Scan(&modEdits); err != nil {
+		return c, err
+	}
+	if modEdits > 0 {
+		return c, refuse(CodeEditWindow) // a moderator's edit ends the reader's window
+	}
 	if err := s.checkBody(body); err != nil {
 		return c, err
 	}

@@ -690,3 +690,28 @@ func TestLinkHostsNormalised(t *testing.T) {
 		t.Errorf("hosts in plain text: %q", hosts)
 	}
 }
+
+// A form posted twice makes one comment; a moderator's edit ends the
+// author's edit window, so the author cannot put the text back.
+func TestDoubleSubmitAndModeratorEdit(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		a := f.post(f.alice, 0, "once")
+		b := f.post(f.alice, 0, "once")
+		if a.ID != b.ID {
+			t.Fatalf("a double submit made comments %d and %d", a.ID, b.ID)
+		}
+		f.now = f.now.Add(2 * time.Minute)
+		if c := f.post(f.alice, 0, "once"); c.ID == a.ID {
+			t.Fatal("the same words two minutes later are a new comment")
+		}
+		if err := (&Moderator{DB: d}).Edit(f.ctx, 1, a.ID, "once, tidied"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := f.s.Edit(f.ctx, f.alice, a.ID, "once again")
+		wantCode(t, err, CodeEditWindow)
+		if got, _ := f.s.Get(f.ctx, a.ID); got.Body != "once, tidied" {
+			t.Fatalf("body %q after the author's refused edit", got.Body)
+		}
+	})
+}

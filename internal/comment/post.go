@@ -110,6 +110,17 @@ func (s *Store) Post(ctx context.Context, r *reader.Reader, in NewComment) (Comm
 			}
 		}
 	}
+	// The same text from the same reader within a minute is a double
+	// submit (a form posted twice): answer with the first, post nothing.
+	var dup int64
+	err = s.DB.QueryRow(ctx, `SELECT id FROM comments WHERE reader_id = ? AND article_id = ? AND body = ? AND created_at > ?
+		ORDER BY id DESC LIMIT 1`, r.ID, in.ArticleID, in.Body, s.now().Add(-time.Minute).Unix()).Scan(&dup)
+	if err == nil {
+		return s.Get(ctx, dup)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Comment{}, err
+	}
 	status, reason := Approved, ""
 	if in.Honeypot != "" {
 		status, reason = Spam, "honeypot"
