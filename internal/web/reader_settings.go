@@ -17,6 +17,9 @@ func (u *readersUI) settingsView(r *http.Request, e *ed, rd *reader.Reader) (rea
 	if r.URL.Query().Get("welcome") != "" {
 		v.Note = e.T.T("reader.welcome")
 	}
+	if r.URL.Query().Get("saved") != "" {
+		v.Note = e.T.T("reader.saved")
+	}
 	return v, err
 }
 
@@ -80,7 +83,18 @@ func (u *readersUI) settings(w http.ResponseWriter, r *http.Request, e *ed) erro
 		if err := u.store.SetPassword(r.Context(), rd.ID, pw); err != nil {
 			return err
 		}
-		up.HasPassword = true
+		// A new password signs every other browser out: whoever knew the
+		// old one keeps nothing.
+		if err := u.store.EndAllSessions(r.Context(), rd.ID); err != nil {
+			return err
+		}
+		token, err := u.store.StartSession(r.Context(), "", rd.ID)
+		if err != nil {
+			return err
+		}
+		u.h.setReaderSession(w, token)
+		http.Redirect(w, r, "/"+e.Code+"/account/settings?saved=1", http.StatusSeeOther)
+		return nil
 	}
 	v.Reader, v.Name, v.Note = &up, up.Name, e.T.T("reader.saved")
 	u.render(w, http.StatusOK, v)

@@ -348,11 +348,16 @@ func TestReaderPasswordAccount(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Le mot de passe actuel n’est pas le bon") || s.me(t, c).Name != "Ada Lovelace" {
 			t.Fatalf("password change without the current one: %s", resp.Status)
 		}
+		other = s.browser()
+		if resp, _ := post(t, other, s.url+"/fr/account/signin", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("second session: %s", resp.Status)
+		}
 		resp, _ = post(t, c, s.url+"/fr/account/settings", url.Values{"csrf": {m.CSRF}, "name": {"Ada Lovelace"}, "notify": {"1"},
 			"current_password": {"correct horse battery"}, "password": {"a brand new password"}})
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("password change: %s", resp.Status)
+		if resp.StatusCode != http.StatusSeeOther || !s.me(t, c).SignedIn || s.me(t, other).SignedIn {
+			t.Fatalf("password change: %s; this browser signed in %v, the other signed out %v", resp.Status, s.me(t, c).SignedIn, !s.me(t, other).SignedIn)
 		}
+		m = s.me(t, c) // the session, and so its token, were renewed
 		// Sign out, then in with a wrong and a right password.
 		post(t, c, s.url+"/fr/account/signout", url.Values{"csrf": {m.CSRF}})
 		if s.me(t, c).SignedIn {
