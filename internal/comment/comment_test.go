@@ -592,6 +592,7 @@ func TestForgetReader(t *testing.T) {
 func TestRender(t *testing.T) {
 	cases := map[string]string{
 		"*hi* **there**":                          "<p><em>hi</em> <strong>there</strong></p>",
+		"see \u202eptth":                          "<p>see ptth</p>",
 		"<script>alert(1)</script>":               "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
 		"[x](javascript:alert(1))":                "<p>x</p>",
 		"[x](https://e.test/a)":                   `<p><a href="https://e.test/a" rel="nofollow ugc">x</a></p>`,

@@ -62,7 +62,7 @@ const MaxNesting = 8
 
 // Render returns a comment body as safe HTML.
 func Render(body string) template.HTML {
-	body = flattenNesting(body)
+	body = bidiControls.Replace(flattenNesting(body))
 	var buf bytes.Buffer
 	if err := commentMD.Convert([]byte(body), &buf); err != nil {
 		return template.HTML("<p>" + html.EscapeString(body) + "</p>")
@@ -102,3 +102,9 @@ func flattenNesting(s string) string {
 	}
 	return b.String()
 }
+
+// bidiControls are the explicit embedding, override and isolate characters:
+// shown, one of them reverses the rest of a paragraph ("gro.elpmaxe//:sptth").
+// The stored text keeps them; the page drops them.
+var bidiControls = strings.NewReplacer("\u202a", "", "\u202b", "", "\u202c", "", "\u202d", "", "\u202e", "",
+	"\u2066", "", "\u2067", "", "\u2068", "", "\u2069", "")
