@@ -10,34 +10,40 @@ import (
 	"github.com/lede-news/lede/internal/db"
 )
 
-// demoThread is the discussion seeded under each edition's latest story
-// below the top one (which the tests keep without comments), so a
-// first start shows comments, a reply and likes as readers will see them.
-var demoThread = map[string][]struct {
+// demoThread is the discussion seeded under the drone-defence exercise
+// story of each edition (not the top story, which the tests keep without
+// comments), so a first start shows comments, a reply and likes.
+var demoThread = map[string]struct {
+	slug   string
+	thread []demoComment
+}{
+	"fr": {"exercice-lettonie-defenses-essaims-de-drones", []demoComment{
+		{"Hélène M.", "Le coût est tout le problème : un intercepteur à plusieurs centaines de milliers d'euros contre un drone à *quelques milliers*.", -1, 4, 5 * time.Hour},
+		{"Paul R.", "D'où l'intérêt du brouillage et des canons évoqués dans l'article : c'est moins spectaculaire, mais bien moins cher.", 0, 2, 4 * time.Hour},
+		{"Sofia K.", "Reste à savoir ce que l'exercice dira des essaims réellement autonomes, sans liaison à brouiller.", -1, 1, 2 * time.Hour},
+	}},
+	"en": {"baltic-exercise-tests-defences-against-drone-swarms", []demoComment{
+		{"Dana W.", "Cost is the whole problem: a missile worth hundreds of thousands against a drone worth *a few thousand*.", -1, 3, 5 * time.Hour},
+		{"Omar B.", "Hence the jamming and guns mentioned in the piece: less spectacular, far cheaper.", 0, 1, 3 * time.Hour},
+	}},
+}
+
+type demoComment struct {
 	name, body string
 	reply      int // index of the comment answered, or -1
 	likes      int
 	ago        time.Duration
-}{
-	"fr": {
-		{"Hélène M.", "Enfin une bonne nouvelle. Reste à savoir ce que vaudra un engagement *politique* sans inspections.", -1, 4, 5 * time.Hour},
-		{"Paul R.", "Les inspections ont été suspendues pendant la pandémie, elles n'ont jamais repris : c'est bien le cœur du problème.", 0, 2, 4 * time.Hour},
-		{"Sofia K.", "Le passage sur la Chine est essentiel. Un accord bilatéral a-t-il encore un sens ?", -1, 1, 2 * time.Hour},
-	},
-	"en": {
-		{"Dana W.", "Good to see talks resume. A *political* commitment without verification still leaves a lot to trust.", -1, 3, 5 * time.Hour},
-		{"Omar B.", "Agreed: on-site inspections stopped in 2020 and never came back.", 0, 1, 3 * time.Hour},
-	},
 }
 
 // seedComments posts demoThread as approved comments by demo readers
 // (verified, code of conduct accepted, no password: nobody signs in as them).
 func seedComments(ctx context.Context, d *db.DB, now time.Time) error {
 	return d.InTx(ctx, func(tx *db.Tx) error {
-		for code, thread := range demoThread {
+		for code, demo := range demoThread {
+			thread := demo.thread
 			var articleID int64
 			err := tx.QueryRow(ctx, `SELECT a.id FROM articles a JOIN editions e ON e.id = a.edition_id
-				WHERE e.code = ? AND a.status = 'published' AND NOT a.top ORDER BY a.published_at DESC LIMIT 1`, code).Scan(&articleID)
+				WHERE e.code = ? AND a.slug = ? AND a.status = 'published'`, code, demo.slug).Scan(&articleID)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
