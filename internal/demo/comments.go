@@ -19,7 +19,7 @@ var demoThread = map[string]struct {
 }{
 	"fr": {"exercice-lettonie-defenses-essaims-de-drones", []demoComment{
 		{"Hélène M.", "Le coût est tout le problème : un intercepteur à plusieurs centaines de milliers d'euros contre un drone à *quelques milliers*.", -1, 4, 5 * time.Hour},
-		{"Paul R.", "D'où l'intérêt du brouillage et des canons évoqués dans l'article : c'est moins spectaculaire, mais bien moins cher.", 0, 2, 4 * time.Hour},
+		{"Paul R.", "D'où l'intérêt des brouilleurs évoqués dans l'article : c'est moins spectaculaire, mais bien moins cher.", 0, 2, 4 * time.Hour},
 		{"Sofia K.", "Reste à savoir ce que l'exercice dira des essaims réellement autonomes, sans liaison à brouiller.", -1, 1, 2 * time.Hour},
 	}},
 	"en": {"baltic-exercise-tests-defences-against-drone-swarms", []demoComment{
