@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lede-news/lede/internal/article"
@@ -51,45 +52,58 @@ type searchForm struct {
 	params url.Values // the request's own parameters, without page
 	tag    *filterChip
 	author *filterChip
+	// ignored names the filters that could not be read: the page drops
+	// them and says so; the JSON endpoint refuses the request.
+	ignored []string
 }
 
 // readSearch parses /{ed}/search?q=&section=&tag=&author=&from=&to=&page=.
 // The query itself is never refused here (search explains what is wrong
-// with it); unknown filters and malformed dates or pages are bad requests.
+// with it); unknown filters and malformed dates or pages are listed in
+// f.ignored and left out.
 func (h *Handler) readSearch(r *http.Request, e *ed, path string) (searchForm, error) {
 	in := r.URL.Query()
 	f := searchForm{params: url.Values{}, req: search.Request{EditionID: e.ID, Lang: e.Lang, Query: in.Get("q")}}
 	f.params.Set("q", f.req.Query)
 	n, err := pageNumber(r)
 	if err != nil {
-		return f, err
+		n = 1
+		f.ignored = append(f.ignored, "page")
 	}
 	f.req.Page = n
 	if v := in.Get("section"); v != "" {
-		sec := e.Section(v)
-		if sec == nil {
-			return f, errBadRequest
+		if sec := e.Section(v); sec != nil {
+			f.req.SectionID = sec.ID
+			f.params.Set("section", v)
+		} else {
+			f.ignored = append(f.ignored, "section")
 		}
-		f.req.SectionID = sec.ID
-		f.params.Set("section", v)
 	}
 	if v := in.Get("tag"); v != "" {
 		t, err := h.tags.BySlug(r.Context(), e.ID, v)
-		if err != nil {
-			return f, notFoundIsBad(err)
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+			f.ignored = append(f.ignored, "tag")
+		case err != nil:
+			return f, err
+		default:
+			f.req.TagID = t.ID
+			f.params.Set("tag", v)
+			f.tag = &filterChip{Label: typo.Text(e.Lang, t.Name), Slug: v}
 		}
-		f.req.TagID = t.ID
-		f.params.Set("tag", v)
-		f.tag = &filterChip{Label: typo.Text(e.Lang, t.Name), Slug: v}
 	}
 	if v := in.Get("author"); v != "" {
 		a, err := h.authors.BySlug(r.Context(), v)
-		if err != nil {
-			return f, notFoundIsBad(err)
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+			f.ignored = append(f.ignored, "author")
+		case err != nil:
+			return f, err
+		default:
+			f.req.AuthorID = a.ID
+			f.params.Set("author", v)
+			f.author = &filterChip{Label: a.Name, Slug: v}
 		}
-		f.req.AuthorID = a.ID
-		f.params.Set("author", v)
-		f.author = &filterChip{Label: a.Name, Slug: v}
 	}
 	for _, d := range []struct {
 		name string
@@ -102,7 +116,8 @@ func (h *Handler) readSearch(r *http.Request, e *ed, path string) (searchForm, e
 		}
 		t, err := time.ParseInLocation("2006-01-02", v, e.Loc)
 		if err != nil {
-			return f, errBadRequest
+			f.ignored = append(f.ignored, d.name)
+			continue
 		}
 		if d.next { // "to" includes its day
 			t = t.AddDate(0, 0, 1)
@@ -117,13 +132,6 @@ func (h *Handler) readSearch(r *http.Request, e *ed, path string) (searchForm, e
 		f.author.RemoveURL = searchURL(path, without(f.params, "author"), 1)
 	}
 	return f, nil
-}
-
-func notFoundIsBad(err error) error {
-	if errors.Is(err, db.ErrNotFound) {
-		return errBadRequest
-	}
-	return err
 }
 
 func without(v url.Values, key string) url.Values {
@@ -224,6 +232,11 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request, e *ed) erro
 		return err
 	}
 	res, err := h.runSearch(r.Context(), f)
+	if errors.Is(err, errNotFound) && f.req.Page > 1 { // past the last page: the first, with a word
+		f.req.Page = 1
+		f.ignored = append(f.ignored, "page")
+		res, err = h.runSearch(r.Context(), f)
+	}
 	if err != nil {
 		return err
 	}
@@ -236,6 +249,9 @@ func (h *Handler) searchPage(w http.ResponseWriter, r *http.Request, e *ed) erro
 	v.Robots = "noindex, follow"
 	if res.Problem != search.ProblemEmpty || f.req.Query != "" {
 		v.Message = searchMessage(e, res)
+	}
+	if len(f.ignored) > 0 {
+		v.Message = strings.TrimSpace(e.T.T("search_ignored", strings.Join(f.ignored, ", ")) + " " + v.Message)
 	}
 	if res.Suggestion != "" {
 		v.Suggestion = res.Suggestion
@@ -305,6 +321,9 @@ type searchJSON struct {
 func (h *Handler) searchJSON(w http.ResponseWriter, r *http.Request, e *ed) error {
 	path := "/" + e.Code + "/search.json"
 	f, err := h.readSearch(r, e, path)
+	if err == nil && len(f.ignored) > 0 {
+		err = errBadRequest
+	}
 	if err == nil {
 		if v := r.URL.Query().Get("per_page"); v != "" {
 			n, perr := strconv.Atoi(v)
