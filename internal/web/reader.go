@@ -289,7 +289,7 @@ func (u *readersUI) allowMail(r *http.Request, e *ed, email string) (bool, strin
 			return false, "", err
 		}
 		if !ok {
-			return false, e.T.T("reader.err.mail_limit", int(wait.Minutes())+1), nil
+			return false, e.T.T("reader.err.mail_limit", minutes(e, wait)), nil
 		}
 	}
 	return true, "", nil
@@ -317,3 +317,13 @@ func (u *readersUI) sendVerify(ctx context.Context, e *ed, rd reader.Reader) err
 }
 
 // --- pages ---
+
+// minutes says a wait in whole minutes, rounded up, in the edition's words
+// ("1 minute", "5 minutes").
+func minutes(e *ed, wait time.Duration) string {
+	n := int(wait.Minutes()) + 1
+	if n == 1 {
+		return e.T.T("reader.minutes_one")
+	}
+	return e.T.T("reader.minutes", n)
+}

@@ -30,7 +30,7 @@ func (u *readersUI) oauthStart(w http.ResponseWriter, r *http.Request, e *ed) er
 		return err
 	} else if !ok {
 		w.Header().Set("Retry-After", itoa(int64(wait.Seconds())+1))
-		u.message(w, r, e, http.StatusTooManyRequests, "reader.err.oauth_limit", int(wait.Minutes())+1)
+		u.message(w, r, e, http.StatusTooManyRequests, "reader.err.oauth_limit", minutes(e, wait))
 		return nil
 	}
 	f := reader.Flow{Provider: p.Name, Verifier: randomString(32), Nonce: randomString(24), Next: localNext(e, r.FormValue("next")), Edition: e.Code}

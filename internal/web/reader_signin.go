@@ -52,7 +52,7 @@ func (u *readersUI) signup(w http.ResponseWriter, r *http.Request, e *ed) error 
 	if ok, wait, err := u.limiter.Allow(r.Context(), "reader-signup:"+account.AddrKey(u.addr(r)).Name, 10, time.Hour); err != nil {
 		return err
 	} else if !ok {
-		v.Error = e.T.T("reader.err.signup_limit", int(wait.Minutes())+1)
+		v.Error = e.T.T("reader.err.signup_limit", minutes(e, wait))
 		u.render(w, http.StatusTooManyRequests, v)
 		return nil
 	}
@@ -100,7 +100,7 @@ func (u *readersUI) signin(w http.ResponseWriter, r *http.Request, e *ed) error 
 	switch {
 	case errors.As(err, &throttled):
 		w.Header().Set("Retry-After", itoa(int64(throttled.RetryAfter.Seconds())+1))
-		v.Error = e.T.T("reader.err.throttled", int(throttled.RetryAfter.Minutes())+1)
+		v.Error = e.T.T("reader.err.throttled", minutes(e, throttled.RetryAfter))
 		u.render(w, http.StatusTooManyRequests, v)
 		return nil
 	case errors.Is(err, reader.ErrBadCredentials):

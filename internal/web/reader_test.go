@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lede-news/lede/internal/account"
 	"github.com/lede-news/lede/internal/config"
@@ -437,4 +438,18 @@ func TestReaderSignInLinkAndMailLimits(t *testing.T) {
 			t.Fatalf("long name: %s", resp.Status)
 		}
 	})
+}
+
+func TestMinutesWording(t *testing.T) {
+	h := newTestHandler(t, testdb.SQLite(t))
+	fr, en := h.site.Load().byCode["fr"], h.site.Load().byCode["en"]
+	for _, c := range []struct {
+		e    *ed
+		wait time.Duration
+		want string
+	}{{fr, 20 * time.Second, "1 minute"}, {en, 20 * time.Second, "1 minute"}, {en, 4*time.Minute + time.Second, "5 minutes"}} {
+		if got := minutes(c.e, c.wait); got != c.want {
+			t.Errorf("minutes(%s, %v) = %q, want %q", c.e.Code, c.wait, got, c.want)
+		}
+	}
 }
