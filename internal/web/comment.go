@@ -91,6 +91,9 @@ func (u *commentsUI) ed(fn func(w http.ResponseWriter, r *http.Request, e *ed) e
 		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxCommentForm)
+			if err := r.ParseForm(); err != nil {
+				return err // far too large: nothing arrived to hand back
+			}
 		}
 		return fn(w, r, e)
 	})

@@ -35,6 +35,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusNotFound
 	case errors.Is(err, errBadRequest):
 		status = http.StatusBadRequest
+	case errors.As(err, new(*http.MaxBytesError)):
+		status = http.StatusRequestEntityTooLarge
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		return // the reader went away
 	case unavailable(err):
@@ -74,6 +76,8 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int) 
 		title, text = "bad_request_title", "bad_request_text"
 	case http.StatusServiceUnavailable:
 		title, text = "unavailable_title", "unavailable_text"
+	case http.StatusRequestEntityTooLarge:
+		title, text = "too_large_title", "too_large_text"
 	}
 	data := errorView{page: h.base(e, e.T.T(title), "/"+e.Code+"/"), Code: status, Heading: e.T.T(title), Text: e.T.T(text)}
 	data.Robots = "noindex"
