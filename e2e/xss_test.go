@@ -192,7 +192,13 @@ func TestXSSCorpusBrowser(t *testing.T) {
 	checkClean(t, ctx, dl, "article page")
 
 	// The same payloads posted with JavaScript and inserted without a reload.
-	js, _ := json.Marshal(payloads)
+	// Each carries a suffix: the same text again from the same reader within
+	// a minute would be taken for a double submit.
+	jsPayloads := make([]string, len(payloads))
+	for i, p := range payloads {
+		jsPayloads[i] = p + " js"
+	}
+	js, _ := json.Marshal(jsPayloads)
 	inserted := run(t, ctx, chromedp.Evaluate[int](`(async (payloads) => {
   window.__noReload = true;
   const form = document.querySelector(".comments > form.comment-form");
@@ -218,11 +224,13 @@ func TestXSSCorpusBrowser(t *testing.T) {
 		t.Fatal("the page reloaded")
 	}
 	checkClean(t, ctx, dl, "inserted by JavaScript")
-	for _, p := range payloads {
-		var n int
-		d.QueryRow(context.Background(), `SELECT count(*) FROM comments WHERE body = ?`, p).Scan(&n)
-		if n != 2 {
-			t.Fatalf("%q stored %d times; want 2", p, n)
+	for i, p := range payloads {
+		for _, body := range []string{p, jsPayloads[i]} {
+			var n int
+			d.QueryRow(context.Background(), `SELECT count(*) FROM comments WHERE body = ?`, body).Scan(&n)
+			if n != 1 {
+				t.Fatalf("%q stored %d times; want 1", body, n)
+			}
 		}
 	}
 	// And once more after a reload, from the cache.
