@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,19 +18,7 @@ func TestCommentsTwoNodesE2E(t *testing.T) {
 		t.Skip(testdb.EnvPostgres + " not set")
 	}
 	dsn := testdb.PostgresDSN(t)
-	nodes := make([]*server, 2)
-	var wg sync.WaitGroup
-	for i := range nodes {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			nodes[i] = start(t, "", "--db", dsn, "--comments", "first-held=0,reader-limit=3")
-		}()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	nodes := startNodes(t, 2, dsn, "--comments", "first-held=0,reader-limit=3")
 	a, b := nodes[0], nodes[1]
 	art := commentArticleID(t, b) // cached on b now
 	alice := signUpReader(t, a, "alice@example.org", "Alice")

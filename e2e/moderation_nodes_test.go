@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,16 +22,7 @@ func TestModerationTwoNodes(t *testing.T) {
 		t.Skip(testdb.EnvPostgres + " not set")
 	}
 	dsn := testdb.PostgresDSN(t)
-	nodes := make([]*server, 2)
-	var wg sync.WaitGroup
-	for i := range nodes {
-		wg.Add(1)
-		go func() { defer wg.Done(); nodes[i] = start(t, "", "--db", dsn, "--comments", "flags=2") }()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	nodes := startNodes(t, 2, dsn, "--comments", "flags=2")
 	d, err := db.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +48,7 @@ func TestModerationTwoNodes(t *testing.T) {
 	}
 
 	// A reader comments on node a; it is held (a first comment).
-	zoe := modReader(t, a, "Zoé", "zoe@example.org")
+	zoe := signUpReader(t, a, "zoe@example.org", "Zoé")
 	text := "Un commentaire approuvé sur un autre nœud."
 	if code, body := zoe.postComment(article, text); code >= 400 {
 		t.Fatalf("post: %d\n%s", code, body)
@@ -77,7 +67,7 @@ func TestModerationTwoNodes(t *testing.T) {
 
 	// Two readers flag it on node a: hidden on both nodes.
 	for _, who := range []string{"yann", "ines"} {
-		rc := modReader(t, a, who, who+"@example.org")
+		rc := signUpReader(t, a, who+"@example.org", who)
 		if resp, body := rc.do("POST", "/fr/comments/"+id+"/flag", url.Values{"reason": {"spam"}, "csrf": {rc.me().CSRF}}); resp.StatusCode != 200 {
 			t.Fatalf("flag: %s\n%s", resp.Status, body)
 		}

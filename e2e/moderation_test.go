@@ -18,22 +18,6 @@ import (
 
 var modArticleRE = regexp.MustCompile(`data-article="(\d+)"`)
 
-// modReader signs a reader up over HTTP and verifies the address through
-// the mailed link, as a person would.
-func modReader(t *testing.T, s *server, name, email string) *readerClient {
-	t.Helper()
-	rc := newReaderClient(t, s.URL)
-	resp, body := rc.do("POST", "/fr/account/signup", url.Values{"name": {name}, "email": {email}, "password": {"correct horse battery"}})
-	if resp.StatusCode != 303 {
-		t.Fatalf("sign-up %s: %s\n%s", email, resp.Status, body)
-	}
-	u, _ := url.Parse(lastMailLink(t, s.Data, email))
-	if resp, _ := rc.do("POST", u.RequestURI(), url.Values{}); resp.StatusCode != 200 {
-		t.Fatalf("verify %s: %s", email, resp.Status)
-	}
-	return rc
-}
-
 // postComment posts with the plain form (accepting the code of conduct on
 // the way) and returns the status code and page.
 func (rc *readerClient) postComment(article, body string) (int, string) {
@@ -98,7 +82,7 @@ func TestModerationInBrowser(t *testing.T) {
 	))
 
 	// A reader's first comment is held: not on the page.
-	zoe := modReader(t, s, "Zoé", "zoe@example.org")
+	zoe := signUpReader(t, s, "zoe@example.org", "Zoé")
 	first := "Premier commentaire de Zoé, en attente."
 	if code, body := zoe.postComment(article, first); code >= 400 {
 		t.Fatalf("post: %d\n%s", code, body)
@@ -170,7 +154,7 @@ func TestModerationInBrowser(t *testing.T) {
 	var firstID string
 	d.QueryRow(context.Background(), `SELECT id FROM comments WHERE body = ?`, first).Scan(&firstID)
 	for _, who := range []string{"yann", "ines"} {
-		rc := modReader(t, s, who, who+"@example.org")
+		rc := signUpReader(t, s, who+"@example.org", who)
 		resp, body := rc.do("POST", "/fr/comments/"+firstID+"/flag", url.Values{"reason": {"abuse"}, "csrf": {rc.me().CSRF}})
 		if resp.StatusCode != 200 {
 			t.Fatalf("flag by %s: %s\n%s", who, resp.Status, body)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,18 +37,9 @@ func TestThreeNodesNewsletterKill(t *testing.T) {
 	smtpSrv.Delay = 2 * time.Millisecond
 
 	dsn := testdb.PostgresDSN(t)
-	args := []string{"--db", dsn, "--smtp-host", "127.0.0.1", "--smtp-port", strconv.Itoa(smtpSrv.Port),
+	args := []string{"--smtp-host", "127.0.0.1", "--smtp-port", strconv.Itoa(smtpSrv.Port),
 		"--newsletter-rate", "3000", "--newsletter-lease", "5s"}
-	nodes := make([]*server, 3)
-	var wg sync.WaitGroup
-	for i := range nodes {
-		wg.Add(1)
-		go func() { defer wg.Done(); nodes[i] = start(t, "", args...) }()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	nodes := startNodes(t, 3, dsn, args...)
 	d, err := db.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

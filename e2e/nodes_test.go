@@ -22,16 +22,7 @@ func TestThreeNodes(t *testing.T) {
 		t.Skip(testdb.EnvPostgres + " not set")
 	}
 	dsn := testdb.PostgresDSN(t)
-	nodes := make([]*server, 3)
-	var wg sync.WaitGroup
-	for i := range nodes {
-		wg.Add(1)
-		go func() { defer wg.Done(); nodes[i] = start(t, "", "--db", dsn) }()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	nodes := startNodes(t, 3, dsn)
 	d, err := db.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -103,4 +94,21 @@ func TestThreeNodes(t *testing.T) {
 			t.Errorf("%s: scheduled article answered %d after its time", n.URL, code)
 		}
 	}
+}
+
+// startNodes starts n nodes at once against the PostgreSQL database dsn,
+// each with args, and stops the test if any did not come up.
+func startNodes(t *testing.T, n int, dsn string, args ...string) []*server {
+	t.Helper()
+	nodes := make([]*server, n)
+	var wg sync.WaitGroup
+	for i := range nodes {
+		wg.Add(1)
+		go func() { defer wg.Done(); nodes[i] = start(t, "", append([]string{"--db", dsn}, args...)...) }()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return nodes
 }

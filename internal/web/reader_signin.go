@@ -165,22 +165,35 @@ func (u *readersUI) link(w http.ResponseWriter, r *http.Request, e *ed) error {
 // linkConfirm asks for a click before the link is used: mail scanners
 // that open links must not spend it.
 func (u *readersUI) linkConfirm(w http.ResponseWriter, r *http.Request, e *ed) error {
-	v := u.view(r, e, "link_confirm", "reader.title.signin")
+	return u.confirm(w, r, e, "link_confirm", "reader.title.signin")
+}
+
+// confirm shows the button that spends a mailed token: opening a link
+// (as mail scanners do) spends nothing.
+func (u *readersUI) confirm(w http.ResponseWriter, r *http.Request, e *ed, view, title string) error {
+	v := u.view(r, e, view, title)
 	v.Token = r.PathValue("token")
 	u.render(w, http.StatusOK, v)
 	return nil
 }
 
-func (u *readersUI) linkUse(w http.ResponseWriter, r *http.Request, e *ed) error {
-	rd, _, err := u.store.UseSignInLink(r.Context(), r.PathValue("token"))
+// tokenRefused answers a mailed token that is expired or unknown with the
+// message of its kind ("link", "verify"); done reports that it answered.
+func (u *readersUI) tokenRefused(w http.ResponseWriter, r *http.Request, e *ed, err error, kind string) (done bool, _ error) {
 	switch {
 	case errors.Is(err, reader.ErrTokenExpired):
-		u.message(w, r, e, http.StatusGone, "reader.err.link_expired")
-		return nil
+		u.message(w, r, e, http.StatusGone, "reader.err."+kind+"_expired")
+		return true, nil
 	case errors.Is(err, reader.ErrBadToken):
-		u.message(w, r, e, http.StatusNotFound, "reader.err.link_bad")
-		return nil
-	case err != nil:
+		u.message(w, r, e, http.StatusNotFound, "reader.err."+kind+"_bad")
+		return true, nil
+	}
+	return false, err
+}
+
+func (u *readersUI) linkUse(w http.ResponseWriter, r *http.Request, e *ed) error {
+	rd, _, err := u.store.UseSignInLink(r.Context(), r.PathValue("token"))
+	if done, err := u.tokenRefused(w, r, e, err, "link"); done || err != nil {
 		return err
 	}
 	return u.signedIn(w, r, rd, localNext(e, r.FormValue("next")))
@@ -189,10 +202,7 @@ func (u *readersUI) linkUse(w http.ResponseWriter, r *http.Request, e *ed) error
 // verifyConfirm asks for a click: a mail scanner opening the link must not
 // verify an account someone else created with this address.
 func (u *readersUI) verifyConfirm(w http.ResponseWriter, r *http.Request, e *ed) error {
-	v := u.view(r, e, "verify_confirm", "reader.title.verify")
-	v.Token = r.PathValue("token")
-	u.render(w, http.StatusOK, v)
-	return nil
+	return u.confirm(w, r, e, "verify_confirm", "reader.title.verify")
 }
 
 // verify spends the link; the person who proved the address is signed in
@@ -208,14 +218,7 @@ func (u *readersUI) verify(w http.ResponseWriter, r *http.Request, e *ed) error 
 			u.h.setReaderSession(w, token)
 		}
 	}
-	switch {
-	case errors.Is(err, reader.ErrTokenExpired):
-		u.message(w, r, e, http.StatusGone, "reader.err.verify_expired")
-		return nil
-	case errors.Is(err, reader.ErrBadToken):
-		u.message(w, r, e, http.StatusNotFound, "reader.err.verify_bad")
-		return nil
-	case err != nil:
+	if done, err := u.tokenRefused(w, r, e, err, "verify"); done || err != nil {
 		return err
 	}
 	u.message(w, r, e, http.StatusOK, "reader.verified")
